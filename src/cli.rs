@@ -1,0 +1,267 @@
+//! The command line: clap's raw flags, resolved into a run configuration, and the commands.
+//!
+//! `main.rs` only parses, calls [`execute`] and maps the error to an exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::Simulation;
+use crate::montecarlo::{self, RunPlan};
+use crate::output::{self, ReplicationWriter, RunFile, Staging};
+use crate::scenario::{self, Scenario};
+use crate::Error;
+
+/// orgsim: a discrete-event Monte Carlo simulator of teams under different management styles.
+#[derive(Debug, Parser)]
+#[command(name = "orgsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every replication of every policy in a scenario and write the results.
+    Run(RunArgs),
+    /// Check scenario files without running them and print each one's plan.
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Flags of `orgsim run`; each overrides the scenario file.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Replications per policy.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub replications: Option<u64>,
+    /// Index of the first replication: re-run one future with `--first-replication K
+    /// --replications 1`, or shard a sweep across machines.
+    #[arg(long, default_value_t = 0)]
+    pub first_replication: u64,
+    /// Master seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder [default: output/<scenario-name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the results already in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run(&args).map(|_| ()),
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+/// A fully resolved `orgsim run`.
+pub struct RunConfig {
+    pub scenario: Scenario,
+    pub scenario_file: PathBuf,
+    pub plan: RunPlan,
+    pub out: PathBuf,
+    pub force: bool,
+    pub quiet: bool,
+}
+
+impl RunConfig {
+    /// Loads the scenario and applies the command-line overrides.
+    pub fn resolve(args: &RunArgs) -> Result<Self, Error> {
+        let mut scenario = scenario::load(&args.file)?;
+        if let Some(replications) = args.replications {
+            scenario.replications = replications;
+        }
+        if let Some(seed) = args.seed {
+            scenario.seed = seed;
+        }
+        let threads = match args.threads {
+            Some(n) => n as usize,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let out = args.out.clone().unwrap_or_else(|| scenario::default_output_dir(&scenario));
+        Ok(RunConfig {
+            plan: RunPlan {
+                seed: scenario.seed,
+                first_replication: args.first_replication,
+                replications: scenario.replications,
+                threads,
+            },
+            scenario,
+            scenario_file: args.file.clone(),
+            out,
+            force: args.force,
+            quiet: args.quiet,
+        })
+    }
+}
+
+/// `orgsim run`: returns the output folder.
+pub fn run(args: &RunArgs) -> Result<PathBuf, Error> {
+    let config = RunConfig::resolve(args)?;
+    execute_run(&config)
+}
+
+/// Runs a resolved configuration and writes its output folder.
+pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
+    let started = Instant::now();
+    let started_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let scenario = &config.scenario;
+    let plan = config.plan;
+    let staging = Staging::begin(&config.out, config.force)?;
+    let sim = crate::model::build(scenario);
+    let names = sim.policy_names();
+
+    let bar = progress_bar(plan.replications, config.quiet);
+    let mut rows = ReplicationWriter::create(staging.path("replications.csv"), sim.as_ref())?;
+    let aggregate = montecarlo::run(
+        sim.as_ref(),
+        &plan,
+        |result| rows.write(result).map_err(|e| montecarlo::RunError::Observer(e.to_string())),
+        &|done| bar.inc(done),
+    )?;
+    bar.finish_and_clear();
+    rows.finish()?;
+
+    let summary = output::summary_file(scenario, &plan, sim.as_ref(), &names, &aggregate);
+    let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+    staging.write("summary.json", &summary_json)?;
+    staging.write("timeseries.csv", &output::timeseries_csv(sim.as_ref(), &names, &aggregate))?;
+    let resolved = scenario.to_resolved_toml();
+    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    let run_file = RunFile {
+        orgsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_file: config.scenario_file.display().to_string(),
+        scenario_sha256: output::sha256_hex(resolved.as_bytes()),
+        seed: plan.seed,
+        first_replication: plan.first_replication,
+        replications: plan.replications,
+        threads: plan.threads,
+        started_unix_seconds: started_unix,
+        wall_seconds: started.elapsed().as_secs_f64(),
+    };
+    staging.write("run.json", &serde_json::to_vec_pretty(&run_file).expect("run file serializes"))?;
+    let folder = staging.commit()?;
+    if !config.quiet {
+        print_headline(scenario, sim.as_ref(), &summary);
+        println!(
+            "wrote {} ({} policies x {} replications, {:.1} s on {} threads)",
+            folder.display(),
+            names.len(),
+            plan.replications,
+            started.elapsed().as_secs_f64(),
+            plan.threads
+        );
+    }
+    Ok(folder)
+}
+
+fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(replications);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} replications (ETA {eta})",
+        )
+        .expect("template is valid"),
+    );
+    bar
+}
+
+/// Prints each outcome's mean and 95% CI per policy.
+fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::SummaryFile<'_>) {
+    println!("{}: {} replications per policy, {} days", scenario.name, summary.replications, scenario.horizon_days);
+    for spec in sim.outcome_metrics() {
+        println!("  {} [{}]", spec.label, spec.unit);
+        for row in summary.outcomes.iter().filter(|r| r.metric == spec.name) {
+            println!(
+                "    {:<20} {:>12.4}  (95% CI {:.4} to {:.4})",
+                row.policy, row.summary.mean, row.summary.ci95_low, row.summary.ci95_high
+            );
+        }
+    }
+}
+
+/// `orgsim validate`: checks every file, prints one plan line each, fails if any is invalid.
+pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
+    let mut first_error = None;
+    for file in files {
+        match scenario::load(file) {
+            Ok(scenario) => println!("{}: ok: {}", file.display(), plan_line(&scenario)),
+            Err(error) => {
+                eprintln!("error: {error}");
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match first_error {
+        Some(error) if files.len() == 1 => Err(error.into()),
+        Some(_) => Err(Error::Usage("some scenario files are invalid (see above)".into())),
+        None => Ok(()),
+    }
+}
+
+/// One line: policies x replications, simulated days, and an estimated run time from a pilot
+/// replication of each policy.
+pub fn plan_line(scenario: &Scenario) -> String {
+    let policies = scenario.policy_names().len();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let events = scenario.expected_events_per_replication();
+    let estimate = if events <= 2e7 {
+        let sim = crate::model::build(scenario);
+        let started = Instant::now();
+        let streams = crate::random::Streams::new(scenario.seed, 0);
+        for policy in 0..policies {
+            let mut record = sim.new_record();
+            sim.run_replication(policy, &streams, &mut record);
+        }
+        let per_replication = started.elapsed().as_secs_f64();
+        let seconds = per_replication * scenario.replications as f64 / threads as f64;
+        format!("about {} on {threads} threads", human_duration(seconds))
+    } else {
+        format!("about {events:.1e} events per replication; no run-time estimate")
+    };
+    format!(
+        "{policies} policies x {} replications, {} simulated days, {estimate}",
+        scenario.replications, scenario.horizon_days
+    )
+}
+
+fn human_duration(seconds: f64) -> String {
+    if seconds < 1.0 {
+        "under a second".to_string()
+    } else if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+/// Whether `path` looks like a scenario file path rather than a flag typo.
+pub fn is_scenario_path(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+}

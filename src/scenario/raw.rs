@@ -1,0 +1,329 @@
+//! The scenario file as written: serde types that mirror the TOML, with no meaning attached.
+//! `RawScenario::validate` turns them into a [`Scenario`]; `from_scenario` goes back, with
+//! every default written out, for `scenario.resolved.toml`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::check;
+use super::error::{nearest, Diagnostic, Invalid, ScenarioError};
+use super::{
+    ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION,
+    MAX_GRID_POINTS, MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
+};
+use crate::model::queue::QueueParams;
+
+/// Top level of a scenario file.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub horizon_days: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<RawOutput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<RawQueue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<RawPolicy>,
+}
+
+/// `[output]`: what a run records.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutput {
+    /// Spacing of the time-series grid [working days]; default 5 (weekly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_days: Option<f64>,
+}
+
+/// `[queue]`: the M/M/c reference model.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    /// Poisson arrival rate [tasks per working day].
+    pub arrival_rate: f64,
+    /// Service rate of one server [tasks per working day].
+    pub service_rate: f64,
+    /// Number of servers (people).
+    pub servers: u64,
+    /// Statistics ignore the first `warmup_days` [working days]; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_days: Option<f64>,
+}
+
+/// `[[policies]]`: one of the policies a scenario compares.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub name: String,
+    /// Overrides of the `[queue]` parameters for this policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<RawQueueOverrides>,
+}
+
+/// `[policies.queue]`: per-policy overrides of `[queue]`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueueOverrides {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<u64>,
+}
+
+/// Deserializes `text`, turning serde and TOML errors into located diagnostics.
+pub fn deserialize(path: &Path, text: &str) -> Result<RawScenario, ScenarioError> {
+    let deserializer = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let key = error.path().to_string();
+        let inner = error.into_inner();
+        let location = inner
+            .span()
+            .map(|span| super::locate::line_column(text, span.start));
+        let message = inner.message().trim().to_string();
+        ScenarioError::Invalid(Box::new(explain(path, location, key, &message)))
+    })
+}
+
+/// Rewrites serde's terse messages into the diagnostic's parts.
+fn explain(path: &Path, location: Option<(usize, usize)>, key: String, message: &str) -> Diagnostic {
+    let mut diagnostic = Diagnostic {
+        path: path.to_path_buf(),
+        location,
+        key: (key != "." && !key.is_empty()).then_some(key),
+        message: message.to_string(),
+        expected: None,
+        suggestion: None,
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        // "unknown field `kapa`, expected one of `kappa`, `p_rev`" or "..., expected `name`".
+        let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        diagnostic.key = Some(match diagnostic.key.take() {
+            Some(parent) => format!("{parent}.{field}"),
+            None => field.to_string(),
+        });
+        diagnostic.message = "unknown key".to_string();
+        diagnostic.expected = Some(if valid.is_empty() {
+            "no keys here".to_string()
+        } else {
+            format!("one of {}", valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+        });
+        diagnostic.suggestion = nearest(field, valid.iter().copied()).map(str::to_string);
+    } else if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or(rest);
+        diagnostic.key = Some(match diagnostic.key.take() {
+            Some(parent) => format!("{parent}.{field}"),
+            None => field.to_string(),
+        });
+        diagnostic.message = "required key is missing".to_string();
+    } else if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        diagnostic.message = format!("wrong type: found {found}");
+        diagnostic.expected = Some(expected.to_string());
+    } else if let Some((found, expected)) = message
+        .strip_prefix("invalid value: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        diagnostic.message = format!("invalid value: {found}");
+        diagnostic.expected = Some(expected.to_string());
+    }
+    diagnostic
+}
+
+impl RawScenario {
+    /// Checks every key and range and resolves defaults and overrides.
+    pub fn validate(&self) -> Result<Scenario, Invalid> {
+        let name = validate_name("name", &self.name)?;
+        let replications = check::count("replications", self.replications, 1, MAX_REPLICATIONS)?;
+        let horizon_days = check::positive("horizon_days", self.horizon_days, MAX_HORIZON_DAYS)?;
+        let default_output = RawOutput::default();
+        let output = self.output.as_ref().unwrap_or(&default_output);
+        let grid_days = check::positive(
+            "output.grid_days",
+            output.grid_days.unwrap_or(5.0),
+            horizon_days,
+        )?;
+        if horizon_days / grid_days > MAX_GRID_POINTS as f64 {
+            return Err(Invalid::new(
+                "output.grid_days",
+                format!(
+                    "{grid_days} gives {:.0} grid points over the horizon",
+                    horizon_days / grid_days
+                ),
+                format!("at most {MAX_GRID_POINTS} points (a larger grid_days)"),
+            ));
+        }
+        if self.policies.len() > MAX_POLICIES {
+            return Err(Invalid::new(
+                "policies",
+                format!("{} policies", self.policies.len()),
+                format!("at most {MAX_POLICIES}"),
+            ));
+        }
+        let model = match &self.queue {
+            Some(queue) => ModelConfig::Queue(self.validate_queue(queue, horizon_days)?),
+            None => {
+                return Err(Invalid::new(
+                    "queue",
+                    "no model section",
+                    "a `[queue]` section",
+                ))
+            }
+        };
+        let scenario = Scenario {
+            name,
+            description: self.description.clone(),
+            seed: self.seed,
+            replications,
+            horizon_days,
+            model,
+            output: OutputConfig { grid_days },
+        };
+        let events = scenario.expected_events_per_replication();
+        if events > MAX_EVENTS_PER_REPLICATION {
+            return Err(Invalid::new(
+                "horizon_days",
+                format!("about {events:.1e} events per replication"),
+                format!("at most {MAX_EVENTS_PER_REPLICATION:.0e} (a shorter horizon or lower rates)"),
+            ));
+        }
+        Ok(scenario)
+    }
+
+    fn validate_queue(
+        &self,
+        queue: &RawQueue,
+        horizon_days: f64,
+    ) -> Result<Vec<NamedPolicy<QueueParams>>, Invalid> {
+        let warmup_days = check::range(
+            "queue.warmup_days",
+            queue.warmup_days.unwrap_or(0.0),
+            0.0,
+            horizon_days,
+        )?;
+        if warmup_days >= horizon_days {
+            return Err(Invalid::new(
+                "queue.warmup_days",
+                format!("{warmup_days} leaves nothing to measure"),
+                format!("less than horizon_days ({horizon_days})"),
+            ));
+        }
+        let base = validate_queue_params(
+            "queue",
+            queue.arrival_rate,
+            queue.service_rate,
+            queue.servers,
+            warmup_days,
+        )?;
+        if self.policies.is_empty() {
+            return Ok(vec![NamedPolicy {
+                name: "reference".to_string(),
+                params: base,
+            }]);
+        }
+        let mut policies = Vec::with_capacity(self.policies.len());
+        for (i, policy) in self.policies.iter().enumerate() {
+            let prefix = format!("policies[{i}]");
+            let name = validate_policy_name(&format!("{prefix}.name"), &policy.name, &policies)?;
+            let over = policy.queue.clone().unwrap_or_default();
+            let params = validate_queue_params(
+                &format!("{prefix}.queue"),
+                over.arrival_rate.unwrap_or(base.arrival_rate),
+                over.service_rate.unwrap_or(base.service_rate),
+                over.servers.unwrap_or(base.servers as u64),
+                warmup_days,
+            )?;
+            policies.push(NamedPolicy { name, params });
+        }
+        Ok(policies)
+    }
+}
+
+fn validate_queue_params(
+    prefix: &str,
+    arrival_rate: f64,
+    service_rate: f64,
+    servers: u64,
+    warmup_days: f64,
+) -> Result<QueueParams, Invalid> {
+    Ok(QueueParams {
+        arrival_rate: check::positive(&format!("{prefix}.arrival_rate"), arrival_rate, 1e6)?,
+        service_rate: check::positive(&format!("{prefix}.service_rate"), service_rate, 1e6)?,
+        servers: check::count(&format!("{prefix}.servers"), servers, 1, 100_000)? as u32,
+        warmup_days,
+    })
+}
+
+fn validate_name(key: &str, name: &str) -> Result<String, Invalid> {
+    let ok = !name.is_empty()
+        && name.len() <= 80
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.');
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(Invalid::new(
+            key,
+            format!("{name:?} cannot name an output folder"),
+            "1 to 80 characters of letters, digits, '-', '_' or '.', not starting with '.'",
+        ))
+    }
+}
+
+fn validate_policy_name<P>(key: &str, name: &str, earlier: &[NamedPolicy<P>]) -> Result<String, Invalid> {
+    let name = validate_name(key, name)?;
+    if earlier.iter().any(|p| p.name == name) {
+        return Err(Invalid::new(key, format!("policy {name:?} is defined twice"), "a unique policy name"));
+    }
+    Ok(name)
+}
+
+/// The raw form of a validated scenario, with every default written out.
+pub fn from_scenario(scenario: &Scenario) -> RawScenario {
+    let mut raw = RawScenario {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        seed: scenario.seed,
+        replications: scenario.replications,
+        horizon_days: scenario.horizon_days,
+        output: Some(RawOutput {
+            grid_days: Some(scenario.output.grid_days),
+        }),
+        ..RawScenario::default()
+    };
+    match &scenario.model {
+        ModelConfig::Queue(policies) => {
+            let base = &policies[0].params;
+            raw.queue = Some(RawQueue {
+                arrival_rate: base.arrival_rate,
+                service_rate: base.service_rate,
+                servers: base.servers as u64,
+                warmup_days: Some(base.warmup_days),
+            });
+            raw.policies = policies
+                .iter()
+                .map(|p| RawPolicy {
+                    name: p.name.clone(),
+                    queue: Some(RawQueueOverrides {
+                        arrival_rate: Some(p.params.arrival_rate),
+                        service_rate: Some(p.params.service_rate),
+                        servers: Some(p.params.servers as u64),
+                    }),
+                })
+                .collect();
+        }
+    }
+    raw
+}
