@@ -96,7 +96,10 @@ impl RunConfig {
             Some(n) => n as usize,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let out = args.out.clone().unwrap_or_else(|| scenario::default_output_dir(&scenario));
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| scenario::default_output_dir(&scenario));
         Ok(RunConfig {
             plan: RunPlan {
                 seed: scenario.seed,
@@ -136,7 +139,10 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     let aggregate = montecarlo::run(
         sim.as_ref(),
         &plan,
-        |result| rows.write(result).map_err(|e| montecarlo::RunError::Observer(e.to_string())),
+        |result| {
+            rows.write(result)
+                .map_err(|e| montecarlo::RunError::Observer(e.to_string()))
+        },
         &|done| bar.inc(done),
     )?;
     bar.finish_and_clear();
@@ -145,7 +151,10 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     let summary = output::summary_file(scenario, &plan, sim.as_ref(), &names, &aggregate);
     let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
     staging.write("summary.json", &summary_json)?;
-    staging.write("timeseries.csv", &output::timeseries_csv(sim.as_ref(), &names, &aggregate))?;
+    staging.write(
+        "timeseries.csv",
+        &output::timeseries_csv(sim.as_ref(), &names, &aggregate),
+    )?;
     let resolved = scenario.to_resolved_toml();
     staging.write("scenario.resolved.toml", resolved.as_bytes())?;
     let run_file = RunFile {
@@ -160,7 +169,10 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
         started_unix_seconds: started_unix,
         wall_seconds: started.elapsed().as_secs_f64(),
     };
-    staging.write("run.json", &serde_json::to_vec_pretty(&run_file).expect("run file serializes"))?;
+    staging.write(
+        "run.json",
+        &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
+    )?;
     let folder = staging.commit()?;
     if !config.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
@@ -192,7 +204,10 @@ fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
 
 /// Prints each outcome's mean and 95% CI per policy.
 fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::SummaryFile<'_>) {
-    println!("{}: {} replications per policy, {} days", scenario.name, summary.replications, scenario.horizon_days);
+    println!(
+        "{}: {} replications per policy, {} days",
+        scenario.name, summary.replications, scenario.horizon_days
+    );
     for spec in sim.outcome_metrics() {
         println!("  {} [{}]", spec.label, spec.unit);
         for row in summary.outcomes.iter().filter(|r| r.metric == spec.name) {
@@ -206,21 +221,28 @@ fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::S
 
 /// `orgsim validate`: checks every file, prints one plan line each, fails if any is invalid.
 pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
-    let mut first_error = None;
+    if let [file] = files {
+        let scenario = scenario::load(file)?;
+        println!("{}: ok: {}", file.display(), plan_line(&scenario));
+        return Ok(());
+    }
+    let mut invalid = 0;
     for file in files {
         match scenario::load(file) {
             Ok(scenario) => println!("{}: ok: {}", file.display(), plan_line(&scenario)),
             Err(error) => {
                 eprintln!("error: {error}");
-                first_error.get_or_insert(error);
+                invalid += 1;
             }
         }
     }
-    match first_error {
-        Some(error) if files.len() == 1 => Err(error.into()),
-        Some(_) => Err(Error::Usage("some scenario files are invalid (see above)".into())),
-        None => Ok(()),
+    if invalid > 0 {
+        return Err(Error::Usage(format!(
+            "{invalid} of {} scenario files are invalid",
+            files.len()
+        )));
     }
+    Ok(())
 }
 
 /// One line: policies x replications, simulated days, and an estimated run time from a pilot
@@ -239,13 +261,15 @@ pub fn plan_line(scenario: &Scenario) -> String {
         }
         let per_replication = started.elapsed().as_secs_f64();
         let seconds = per_replication * scenario.replications as f64 / threads as f64;
-        format!("about {} on {threads} threads", human_duration(seconds))
+        format!("{} on {threads} threads", human_duration(seconds))
     } else {
         format!("about {events:.1e} events per replication; no run-time estimate")
     };
     format!(
-        "{policies} policies x {} replications, {} simulated days, {estimate}",
-        scenario.replications, scenario.horizon_days
+        "{policies} {} x {} replications, {} simulated days, {estimate}",
+        if policies == 1 { "policy" } else { "policies" },
+        scenario.replications,
+        scenario.horizon_days
     )
 }
 
@@ -253,11 +277,11 @@ fn human_duration(seconds: f64) -> String {
     if seconds < 1.0 {
         "under a second".to_string()
     } else if seconds < 120.0 {
-        format!("{seconds:.0} s")
+        format!("about {seconds:.0} s")
     } else if seconds < 7200.0 {
-        format!("{:.0} min", seconds / 60.0)
+        format!("about {:.0} min", seconds / 60.0)
     } else {
-        format!("{:.1} h", seconds / 3600.0)
+        format!("about {:.1} h", seconds / 3600.0)
     }
 }
 

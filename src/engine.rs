@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 use std::fmt;
 
 /// A point in simulated time [working days]. Always finite, so it has a total order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SimTime(f64);
 
 impl SimTime {
@@ -33,6 +33,12 @@ impl SimTime {
 }
 
 impl Eq for SimTime {}
+
+impl PartialOrd for SimTime {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Ord for SimTime {
     fn cmp(&self, other: &Self) -> Ordering {
@@ -189,7 +195,12 @@ impl<E> EventQueue<E> {
 
     /// Schedules `event` at `days` as a member of `slot`'s family: a later
     /// [`cancel`](Self::cancel) of the slot drops it.
-    pub fn schedule_in_slot(&mut self, days: f64, slot: Slot, event: E) -> Result<(), ScheduleError> {
+    pub fn schedule_in_slot(
+        &mut self,
+        days: f64,
+        slot: Slot,
+        event: E,
+    ) -> Result<(), ScheduleError> {
         let time = self.check(days)?;
         let index = slot.0 as usize;
         if index >= self.generations.len() {
@@ -371,7 +382,10 @@ mod tests {
         assert!((at - expected).abs() < 1e-12);
         let crossing = state.crossing_time(0.8).unwrap();
         assert!((state.at(crossing) - 0.8).abs() < 1e-9);
-        assert!(state.crossing_time(0.95).is_none(), "target below threshold");
+        assert!(
+            state.crossing_time(0.95).is_none(),
+            "target below threshold"
+        );
         // Falling uses the down time constant.
         state.set_target(crossing, 0.1);
         let down = state.at(crossing + 60.0);

@@ -40,7 +40,9 @@ impl Error {
     /// The documented exit code: 1 when a run failed, 2 for bad input or usage.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenario(_) | Error::Usage(_) | Error::Output(output::OutputError::Exists(_)) => 2,
+            Error::Scenario(_)
+            | Error::Usage(_)
+            | Error::Output(output::OutputError::Exists(_)) => 2,
             Error::Output(_) | Error::Run(_) => 1,
         }
     }

@@ -39,9 +39,15 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(io_error(dir))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
@@ -75,9 +81,15 @@ impl Staging {
                 reason: "exists and is not a folder".into(),
             });
         }
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(io_error(parent))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "run".into());
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
@@ -107,7 +119,10 @@ impl Staging {
         if target.exists() {
             let old = self.staging.with_file_name(format!(
                 "{}.old",
-                self.staging.file_name().unwrap_or_default().to_string_lossy()
+                self.staging
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
             ));
             fs::rename(&target, &old).map_err(io_error(&target))?;
             fs::rename(&self.staging, &target).map_err(io_error(&target))?;
@@ -141,7 +156,9 @@ impl ReplicationWriter {
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
         let mut header = vec!["policy", "replication", "seed"];
         header.extend(sim.outcome_metrics().iter().map(|m| m.name));
-        writer.write_record(&header).map_err(|e| csv_error(&path, e))?;
+        writer
+            .write_record(&header)
+            .map_err(|e| csv_error(&path, e))?;
         Ok(ReplicationWriter {
             writer,
             path,
@@ -152,9 +169,15 @@ impl ReplicationWriter {
     /// Appends the rows of one replication.
     pub fn write(&mut self, result: &ReplicationResult<'_>) -> Result<(), OutputError> {
         for (policy, record) in self.policies.iter().zip(result.records) {
-            let mut row = vec![policy.clone(), result.replication.to_string(), result.seed.to_string()];
+            let mut row = vec![
+                policy.clone(),
+                result.replication.to_string(),
+                result.seed.to_string(),
+            ];
             row.extend(record.outcomes.iter().map(|x| format_number(*x)));
-            self.writer.write_record(&row).map_err(|e| csv_error(&self.path, e))?;
+            self.writer
+                .write_record(&row)
+                .map_err(|e| csv_error(&self.path, e))?;
         }
         Ok(())
     }
@@ -285,7 +308,13 @@ pub fn timeseries_csv(sim: &dyn Simulation, names: &[String], aggregate: &Aggreg
         for (g, day) in sim.grid().iter().enumerate() {
             for (m, spec) in metrics.iter().enumerate() {
                 let dist = &policy.series[g * metrics.len() + m];
-                out.push_str(&format!("{},{},{},{}", names[p], day, spec.name, format_number(dist.moments().mean())));
+                out.push_str(&format!(
+                    "{},{},{},{}",
+                    names[p],
+                    day,
+                    spec.name,
+                    format_number(dist.moments().mean())
+                ));
                 for q in dist.quantiles() {
                     out.push(',');
                     out.push_str(&format_number(q));

@@ -93,10 +93,10 @@ impl Welford {
 /// Exact table for df <= 30, then the Cornish-Fisher expansion (error < 1e-5 there).
 pub fn t_quantile_975(df: u64) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
-        2.262157, 2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
-        2.109816, 2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
-        2.059539, 2.055529, 2.051831, 2.048407, 2.045230, 2.042272,
+        12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004, 2.262157,
+        2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905, 2.109816, 2.100922,
+        2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899, 2.059539, 2.055529, 2.051831,
+        2.048407, 2.045230, 2.042272,
     ];
     match df {
         0 => f64::NAN,
@@ -176,11 +176,12 @@ impl P2Quantile {
             if (d >= 1.0 && gap_up > 1.0) || (d <= -1.0 && gap_down < -1.0) {
                 let step = d.signum();
                 let candidate = self.parabolic(i, step);
-                self.heights[i] = if self.heights[i - 1] < candidate && candidate < self.heights[i + 1] {
-                    candidate
-                } else {
-                    self.linear(i, step)
-                };
+                self.heights[i] =
+                    if self.heights[i - 1] < candidate && candidate < self.heights[i + 1] {
+                        candidate
+                    } else {
+                        self.linear(i, step)
+                    };
                 self.positions[i] += step;
             }
         }
@@ -195,7 +196,8 @@ impl P2Quantile {
 
     fn linear(&self, i: usize, d: f64) -> f64 {
         let j = if d > 0.0 { i + 1 } else { i - 1 };
-        self.heights[i] + d * (self.heights[j] - self.heights[i]) / (self.positions[j] - self.positions[i])
+        self.heights[i]
+            + d * (self.heights[j] - self.heights[i]) / (self.positions[j] - self.positions[i])
     }
 
     /// The current estimate (NaN when empty; exact, by linear interpolation, below six values).
@@ -367,7 +369,9 @@ mod tests {
 
     #[test]
     fn welford_merge_equals_batch() {
-        let data: Vec<f64> = (0..100).map(|i| ((i * 37) % 17) as f64 * 0.3 - 1.0).collect();
+        let data: Vec<f64> = (0..100)
+            .map(|i| ((i * 37) % 17) as f64 * 0.3 - 1.0)
+            .collect();
         let mut whole = Welford::new();
         data.iter().for_each(|&x| whole.push(x));
         let mut left = Welford::new();
@@ -406,7 +410,11 @@ mod tests {
             let mut est = P2Quantile::new(p);
             data.iter().for_each(|&v| est.push(v));
             let exact = interpolated_quantile(&sorted, p);
-            assert!((est.estimate() - exact).abs() < 0.01, "p={p}: {} vs {exact}", est.estimate());
+            assert!(
+                (est.estimate() - exact).abs() < 0.01,
+                "p={p}: {} vs {exact}",
+                est.estimate()
+            );
         }
     }
 

@@ -81,8 +81,10 @@ pub trait Simulation: Sync {
 /// Builds the simulation a validated scenario describes.
 pub fn build(scenario: &crate::scenario::Scenario) -> Box<dyn Simulation> {
     match &scenario.model {
-        crate::scenario::ModelConfig::Queue(policies) => {
-            Box::new(queue::QueueModel::new(policies.clone(), scenario.horizon_days, scenario.grid()))
-        }
+        crate::scenario::ModelConfig::Queue(policies) => Box::new(queue::QueueModel::new(
+            policies.clone(),
+            scenario.horizon_days,
+            scenario.grid(),
+        )),
     }
 }

@@ -170,7 +170,9 @@ impl Simulation for QueueModel {
         let warmup = p.warmup_days;
 
         for (index, &day) in self.grid.iter().enumerate() {
-            calendar.schedule_at(day, QueueEvent::Snapshot { index }).expect("grid days are finite and ordered");
+            calendar
+                .schedule_at(day, QueueEvent::Snapshot { index })
+                .expect("grid days are finite and ordered");
         }
         calendar
             .schedule_at(exp1(&mut arrivals) / p.arrival_rate, QueueEvent::Arrival)
@@ -189,11 +191,15 @@ impl Simulation for QueueModel {
         let mut arrived_after_warmup = 0u64;
         let mut completed_total = 0u64;
 
-        let start_service = |calendar: &mut EventQueue<QueueEvent>, now: f64, arrived: f64, size: f64| {
-            calendar
-                .schedule_at(now + size / p.service_rate, QueueEvent::Departure { arrived })
-                .expect("service times are finite and positive");
-        };
+        let start_service =
+            |calendar: &mut EventQueue<QueueEvent>, now: f64, arrived: f64, size: f64| {
+                calendar
+                    .schedule_at(
+                        now + size / p.service_rate,
+                        QueueEvent::Departure { arrived },
+                    )
+                    .expect("service times are finite and positive");
+            };
 
         while let Some((time, event)) = calendar.pop() {
             let now = time.days();
@@ -224,7 +230,9 @@ impl Simulation for QueueModel {
                         waiting.push_back((now, size));
                     }
                     let next = now + exp1(&mut arrivals) / p.arrival_rate;
-                    calendar.schedule_at(next, QueueEvent::Arrival).expect("arrival gaps are finite");
+                    calendar
+                        .schedule_at(next, QueueEvent::Arrival)
+                        .expect("arrival gaps are finite");
                 }
                 QueueEvent::Departure { arrived } => {
                     completed_total += 1;

@@ -70,7 +70,11 @@ pub struct Invalid {
 
 impl Invalid {
     /// A complaint about `key`.
-    pub fn new(key: impl Into<String>, message: impl Into<String>, expected: impl Into<String>) -> Self {
+    pub fn new(
+        key: impl Into<String>,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
         Invalid {
             key: key.into(),
             message: message.into(),

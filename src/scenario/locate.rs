@@ -63,7 +63,12 @@ pub fn locate_key(source: &str, path: &str) -> Option<(usize, usize)> {
                             best = Some(span);
                         }
                         // Indexing into an array of tables yields a table; wrap it as an item.
-                        return locate_in_table(source, table, &path_after_index(path, index), best);
+                        return locate_in_table(
+                            source,
+                            table,
+                            &path_after_index(path, index),
+                            best,
+                        );
                     }
                     None => break,
                 },

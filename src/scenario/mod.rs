@@ -133,7 +133,9 @@ fn read(path: &Path) -> Result<String, ScenarioError> {
     };
     let metadata = std::fs::metadata(path).map_err(|e| fail(describe_io(&e)))?;
     if metadata.is_dir() {
-        return Err(fail("it is a directory; expected a .toml scenario file".into()));
+        return Err(fail(
+            "it is a directory; expected a .toml scenario file".into(),
+        ));
     }
     if metadata.len() > 16 * 1024 * 1024 {
         return Err(fail(format!(
@@ -147,7 +149,9 @@ fn read(path: &Path) -> Result<String, ScenarioError> {
             &String::from_utf8_lossy(e.as_bytes()),
             e.utf8_error().valid_up_to(),
         );
-        fail(format!("it is not UTF-8 text (line {line}, column {column})"))
+        fail(format!(
+            "it is not UTF-8 text (line {line}, column {column})"
+        ))
     })
 }
 
@@ -170,7 +174,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         });
     }
     let raw = raw::deserialize(path, text)?;
-    raw.validate().map_err(|invalid| invalid.in_file(path, text))
+    raw.validate()
+        .map_err(|invalid| invalid.in_file(path, text))
 }
 
 /// Where a run writes by default: `output/<scenario-name>/`.
@@ -179,14 +184,18 @@ pub fn default_output_dir(scenario: &Scenario) -> PathBuf {
 }
 
 /// Range checks shared by every section. Each returns the value or an [`Invalid`] naming `key`.
-pub(crate) mod check {
+pub mod check {
     use super::Invalid;
 
     fn finite(key: &str, value: f64) -> Result<f64, Invalid> {
         if value.is_finite() {
             Ok(value)
         } else {
-            Err(Invalid::new(key, format!("{value} is not a finite number"), "a finite number"))
+            Err(Invalid::new(
+                key,
+                format!("{value} is not a finite number"),
+                "a finite number",
+            ))
         }
     }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::check;
 use super::error::{nearest, Diagnostic, Invalid, ScenarioError};
 use super::{
-    ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION,
-    MAX_GRID_POINTS, MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
+    ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION, MAX_GRID_POINTS,
+    MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
 };
 use crate::model::queue::QueueParams;
 
@@ -87,13 +87,24 @@ pub fn deserialize(path: &Path, text: &str) -> Result<RawScenario, ScenarioError
         let location = inner
             .span()
             .map(|span| super::locate::line_column(text, span.start));
-        let message = inner.message().trim().to_string();
+        let message = inner
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         ScenarioError::Invalid(Box::new(explain(path, location, key, &message)))
     })
 }
 
 /// Rewrites serde's terse messages into the diagnostic's parts.
-fn explain(path: &Path, location: Option<(usize, usize)>, key: String, message: &str) -> Diagnostic {
+fn explain(
+    path: &Path,
+    location: Option<(usize, usize)>,
+    key: String,
+    message: &str,
+) -> Diagnostic {
     let mut diagnostic = Diagnostic {
         path: path.to_path_buf(),
         location,
@@ -106,30 +117,31 @@ fn explain(path: &Path, location: Option<(usize, usize)>, key: String, message: 
         // "unknown field `kapa`, expected one of `kappa`, `p_rev`" or "..., expected `name`".
         let (field, tail) = rest.split_once('`').unwrap_or((rest, ""));
         let valid: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-        diagnostic.key = Some(match diagnostic.key.take() {
-            Some(parent) => format!("{parent}.{field}"),
-            None => field.to_string(),
-        });
+        diagnostic.key = Some(join_key(diagnostic.key.take(), field));
         diagnostic.message = "unknown key".to_string();
         diagnostic.expected = Some(if valid.is_empty() {
             "no keys here".to_string()
         } else {
-            format!("one of {}", valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "one of {}",
+                valid
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         });
         diagnostic.suggestion = nearest(field, valid.iter().copied()).map(str::to_string);
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
-        diagnostic.key = Some(match diagnostic.key.take() {
-            Some(parent) => format!("{parent}.{field}"),
-            None => field.to_string(),
-        });
+        diagnostic.key = Some(join_key(diagnostic.key.take(), field));
         diagnostic.message = "required key is missing".to_string();
     } else if let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
     {
         diagnostic.message = format!("wrong type: found {found}");
-        diagnostic.expected = Some(expected.to_string());
+        diagnostic.expected = Some(plain_type(expected));
     } else if let Some((found, expected)) = message
         .strip_prefix("invalid value: ")
         .and_then(|rest| rest.split_once(", expected "))
@@ -138,6 +150,26 @@ fn explain(path: &Path, location: Option<(usize, usize)>, key: String, message: 
         diagnostic.expected = Some(expected.to_string());
     }
     diagnostic
+}
+
+/// `parent.field`, unless the path already ends with the field.
+fn join_key(parent: Option<String>, field: &str) -> String {
+    match parent {
+        Some(parent) if parent == field || parent.ends_with(&format!(".{field}")) => parent,
+        Some(parent) => format!("{parent}.{field}"),
+        None => field.to_string(),
+    }
+}
+
+/// serde's type names in words a scenario author uses.
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "u64" | "u32" | "usize" => "a whole number, 0 or more".to_string(),
+        "i64" => "a whole number".to_string(),
+        "f64" | "f32" => "a number".to_string(),
+        "a boolean" => "true or false".to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl RawScenario {
@@ -194,7 +226,9 @@ impl RawScenario {
             return Err(Invalid::new(
                 "horizon_days",
                 format!("about {events:.1e} events per replication"),
-                format!("at most {MAX_EVENTS_PER_REPLICATION:.0e} (a shorter horizon or lower rates)"),
+                format!(
+                    "at most {MAX_EVENTS_PER_REPLICATION:.0e} (a shorter horizon or lower rates)"
+                ),
             ));
         }
         Ok(scenario)
@@ -282,10 +316,18 @@ fn validate_name(key: &str, name: &str) -> Result<String, Invalid> {
     }
 }
 
-fn validate_policy_name<P>(key: &str, name: &str, earlier: &[NamedPolicy<P>]) -> Result<String, Invalid> {
+fn validate_policy_name<P>(
+    key: &str,
+    name: &str,
+    earlier: &[NamedPolicy<P>],
+) -> Result<String, Invalid> {
     let name = validate_name(key, name)?;
     if earlier.iter().any(|p| p.name == name) {
-        return Err(Invalid::new(key, format!("policy {name:?} is defined twice"), "a unique policy name"));
+        return Err(Invalid::new(
+            key,
+            format!("policy {name:?} is defined twice"),
+            "a unique policy name",
+        ));
     }
     Ok(name)
 }

@@ -1,0 +1,229 @@
+//! Bad scenario files and bad command lines: each gives a clear error naming the file (and the
+//! line, column and key where one exists), exits with status 2 and never panics.
+
+use crate::common::{orgsim, stderr};
+
+const VALID: &str = r#"name = "t"
+seed = 1
+replications = 4
+horizon_days = 50
+[queue]
+arrival_rate = 1.0
+service_rate = 2.0
+servers = 1
+"#;
+
+/// Writes `text` as `file` in a fresh folder, runs `orgsim validate` and `orgsim run` on it,
+/// checks both exit with 2 without a panic, and returns the error text of `validate`.
+fn rejected(file: &str, text: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(text) = text {
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let mut messages = Vec::new();
+    for command in ["validate", "run"] {
+        let output = orgsim(dir.path(), &[command, file]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{command} {file}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+        assert!(err.starts_with("error: "), "{err}");
+        assert_eq!(err.lines().count(), 1, "one line of error: {err}");
+        assert!(err.contains(file), "names the file: {err}");
+        messages.push(err);
+    }
+    assert!(
+        !dir.path().join("output").exists(),
+        "a rejected run writes nothing"
+    );
+    messages.swap_remove(0)
+}
+
+#[test]
+fn unknown_key_is_located_and_suggests_the_nearest() {
+    let err = rejected("f.toml", Some(&VALID.replace("servers = 1", "servrs = 1")));
+    assert!(err.contains("f.toml:8:1:"), "{err}");
+    assert!(err.contains("key `queue.servrs`"), "{err}");
+    assert!(err.contains("did you mean `servers`?"), "{err}");
+}
+
+#[test]
+fn unknown_key_in_a_policy_table() {
+    let text = format!("{VALID}\n[[policies]]\nname = \"a\"\nqueu = 3\n");
+    let err = rejected("f.toml", Some(&text));
+    assert!(err.contains("f.toml:12:1:"), "{err}");
+    assert!(err.contains("policies[0].queu"), "{err}");
+    assert!(err.contains("did you mean `queue`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_what_was_expected() {
+    let err = rejected("f.toml", Some(&VALID.replace("seed = 1", "seed = \"one\"")));
+    assert!(err.contains("f.toml:2:8:"), "{err}");
+    assert!(err.contains("key `seed`: wrong type"), "{err}");
+    assert!(err.contains("expected a whole number"), "{err}");
+}
+
+#[test]
+fn out_of_range_values_are_rejected() {
+    let err = rejected(
+        "f.toml",
+        Some(&VALID.replace("service_rate = 2.0", "service_rate = -2.0")),
+    );
+    assert!(err.contains("f.toml:7:1:"), "{err}");
+    assert!(err.contains("queue.service_rate"), "{err}");
+    assert!(err.contains("expected a number above 0"), "{err}");
+
+    let err = rejected(
+        "f.toml",
+        Some(&VALID.replace("replications = 4", "replications = 0")),
+    );
+    assert!(
+        err.contains("f.toml:3:1:") && err.contains("replications"),
+        "{err}"
+    );
+
+    let text = format!("{VALID}\n[[policies]]\nname = \"a\"\n[policies.queue]\nservers = 0\n");
+    let err = rejected("f.toml", Some(&text));
+    assert!(
+        err.contains("f.toml:13:1:") && err.contains("policies[0].queue.servers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn absurd_sizes_are_rejected_before_running() {
+    let text = VALID
+        .replace("horizon_days = 50", "horizon_days = 90000")
+        .replace("arrival_rate = 1.0", "arrival_rate = 900000.0");
+    let err = rejected("f.toml", Some(&text));
+    assert!(err.contains("events per replication"), "{err}");
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    let err = rejected(
+        "f.toml",
+        Some(&VALID.replace("arrival_rate = 1.0", "arrival_rate = nan")),
+    );
+    assert!(
+        err.contains("f.toml:6:1:") && err.contains("not a finite number"),
+        "{err}"
+    );
+    let err = rejected(
+        "f.toml",
+        Some(&VALID.replace("horizon_days = 50", "horizon_days = inf")),
+    );
+    assert!(
+        err.contains("f.toml:4:1:") && err.contains("horizon_days"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let err = rejected("f.toml", Some(&VALID.replace("seed = 1\n", "")));
+    assert!(err.contains("key `seed`: required key is missing"), "{err}");
+    let err = rejected("f.toml", Some(&VALID.replace("servers = 1\n", "")));
+    assert!(
+        err.contains("queue.servers") && err.contains("missing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("f.toml:5:"),
+        "points at the [queue] table: {err}"
+    );
+}
+
+#[test]
+fn invalid_toml_is_located() {
+    let err = rejected(
+        "f.toml",
+        Some(&VALID.replace("servers = 1", "servers = = 1")),
+    );
+    assert!(err.contains("f.toml:8:11:"), "{err}");
+}
+
+#[test]
+fn empty_file() {
+    let err = rejected("f.toml", Some(""));
+    assert!(err.contains("the file is empty"), "{err}");
+    let err = rejected("f.toml", Some("# only a comment\n\n"));
+    assert!(err.contains("the file is empty"), "{err}");
+}
+
+#[test]
+fn missing_file() {
+    let err = rejected("nowhere.toml", None);
+    assert!(err.contains("no such file"), "{err}");
+}
+
+#[test]
+fn directory_instead_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("d.toml")).unwrap();
+    let output = orgsim(dir.path(), &["run", "d.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("it is a directory"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["frobnicate"][..],
+        &["run"],
+        &["run", "x.toml", "--threads", "0"],
+        &["run", "x.toml", "--seed", "-1"],
+    ] {
+        let output = orgsim(dir.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"));
+    }
+}
+
+#[test]
+fn earlier_results_are_not_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), VALID).unwrap();
+    let first = orgsim(dir.path(), &["run", "s.toml", "--quiet"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let summary = dir.path().join("output/t/summary.json");
+    let before = std::fs::read(&summary).unwrap();
+
+    let second = orgsim(dir.path(), &["run", "s.toml", "--quiet", "--seed", "2"]);
+    assert_eq!(second.status.code(), Some(2));
+    assert!(stderr(&second).contains("--force"), "{}", stderr(&second));
+    assert_eq!(std::fs::read(&summary).unwrap(), before, "untouched");
+
+    let forced = orgsim(
+        dir.path(),
+        &["run", "s.toml", "--quiet", "--seed", "2", "--force"],
+    );
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_ne!(
+        std::fs::read(&summary).unwrap(),
+        before,
+        "replaced on request"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("t")],
+        "no staging folders left"
+    );
+}

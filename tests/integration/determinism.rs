@@ -1,0 +1,117 @@
+//! Determinism is a contract: the same scenario and seed give byte-identical output files
+//! (apart from the wall-clock fields of run.json) for any thread count and across runs.
+
+use std::path::Path;
+
+use crate::common::{orgsim, scenario, stderr};
+
+const FILES: [&str; 4] = [
+    "summary.json",
+    "timeseries.csv",
+    "replications.csv",
+    "scenario.resolved.toml",
+];
+
+fn run(dir: &Path, out: &str, threads: &str, file: &Path) {
+    let output = orgsim(
+        dir,
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--out",
+            out,
+            "--quiet",
+            "--replications",
+            "150",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+/// run.json without its wall-clock fields.
+fn run_json_without_wall_clock(dir: &Path) -> serde_json::Value {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
+    let object = value.as_object_mut().unwrap();
+    for field in ["started_unix_seconds", "wall_seconds", "threads"] {
+        assert!(object.remove(field).is_some(), "run.json has {field}");
+    }
+    value
+}
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for file in FILES {
+        let left = std::fs::read(a.join(file)).unwrap();
+        let right = std::fs::read(b.join(file)).unwrap();
+        assert!(
+            left == right,
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+    assert_eq!(
+        run_json_without_wall_clock(a),
+        run_json_without_wall_clock(b)
+    );
+}
+
+#[test]
+fn output_is_identical_for_one_and_two_threads_and_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario("mmc-reference.toml");
+    run(dir.path(), "one", "1", &file);
+    run(dir.path(), "two", "2", &file);
+    run(dir.path(), "two-again", "2", &file);
+    run(dir.path(), "three", "3", &file);
+    assert_same_outputs(&dir.path().join("one"), &dir.path().join("two"));
+    assert_same_outputs(&dir.path().join("two"), &dir.path().join("two-again"));
+    assert_same_outputs(&dir.path().join("one"), &dir.path().join("three"));
+}
+
+#[test]
+fn resolved_scenario_reproduces_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "first", "2", &scenario("mmc-reference.toml"));
+    let resolved = dir.path().join("first/scenario.resolved.toml");
+    run(dir.path(), "again", "2", &resolved);
+    for file in FILES {
+        assert_eq!(
+            std::fs::read(dir.path().join("first").join(file)).unwrap(),
+            std::fs::read(dir.path().join("again").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_single_replication_can_be_rerun_from_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario("mmc-reference.toml");
+    run(dir.path(), "all", "2", &file);
+    let output = orgsim(
+        dir.path(),
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--first-replication",
+            "37",
+            "--replications",
+            "1",
+            "--out",
+            "one",
+            "--quiet",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let all = std::fs::read_to_string(dir.path().join("all/replications.csv")).unwrap();
+    let one = std::fs::read_to_string(dir.path().join("one/replications.csv")).unwrap();
+    let row = one.lines().nth(1).unwrap();
+    assert!(row.starts_with("reference,37,"), "{row}");
+    assert!(
+        all.lines().any(|line| line == row),
+        "replication 37 reproduced exactly"
+    );
+}
