@@ -33,6 +33,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// List the policy presets with every lever's value.
+    Presets,
 }
 
 /// Flags of `orgsim run`; each overrides the scenario file.
@@ -69,6 +71,10 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
+        Command::Presets => {
+            print!("{}", crate::policy::presets_table());
+            Ok(())
+        }
     }
 }
 

@@ -292,6 +292,15 @@ impl Relaxing {
         self.target = target;
     }
 
+    /// Settles the state at day `t` and relaxes toward `target` with time constant `tau`
+    /// [working days, > 0] in both directions (for linear dynamics `ds/dt = a (1 - s) - b s`,
+    /// whose target `a/(a+b)` and time constant `1/(a+b)` change at events).
+    pub fn retune(&mut self, t: f64, target: f64, tau: f64) {
+        self.set_target(t, target);
+        self.tau_up = tau;
+        self.tau_down = tau;
+    }
+
     /// Settles the state at day `t` and adds `delta` (a jump), keeping the target.
     pub fn jump(&mut self, t: f64, delta: f64, lo: f64, hi: f64) {
         self.value = (self.at(t) + delta).clamp(lo, hi);

@@ -5,6 +5,7 @@
 //! - [`engine`]: simulation time, the event calendar, lazy relaxation of continuous states;
 //! - [`random`]: portable random streams derived per (seed, replication, source, entity);
 //! - [`model`]: what happens inside one replication (the queueing core, the management model);
+//! - [`policy`]: management levers and presets, as data;
 //! - [`scenario`]: TOML scenario files, parsed then validated into domain types;
 //! - [`montecarlo`]: replications in parallel, folded in job order into [`stats`];
 //! - [`output`]: the result files, written atomically;
@@ -15,6 +16,7 @@ pub mod engine;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
+pub mod policy;
 pub mod random;
 pub mod scenario;
 pub mod stats;

@@ -4,6 +4,7 @@
 //! Models know nothing about threads, files or charts; the Monte Carlo runner drives them
 //! through [`Simulation`], and only aggregated results leave the run.
 
+pub mod org;
 pub mod queue;
 
 use serde::Serialize;
@@ -83,6 +84,17 @@ pub fn build(scenario: &crate::scenario::Scenario) -> Box<dyn Simulation> {
     match &scenario.model {
         crate::scenario::ModelConfig::Queue(policies) => Box::new(queue::QueueModel::new(
             policies.clone(),
+            scenario.horizon_days,
+            scenario.grid(),
+        )),
+        crate::scenario::ModelConfig::Organization {
+            organization,
+            disturbances,
+            policies,
+        } => Box::new(org::OrgModel::new(
+            policies.clone(),
+            organization.clone(),
+            disturbances.clone(),
             scenario.horizon_days,
             scenario.grid(),
         )),

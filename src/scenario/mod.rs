@@ -13,9 +13,14 @@ mod raw;
 use std::path::{Path, PathBuf};
 
 pub use error::{nearest, Diagnostic, Invalid, ScenarioError};
-pub use raw::{RawOutput, RawPolicy, RawQueue, RawQueueOverrides, RawScenario};
+pub use raw::{
+    RawDisturbances, RawOrganization, RawOutput, RawPolicy, RawQueue, RawQueueOverrides,
+    RawScenario,
+};
 
+use crate::model::org::{Disturbances, Organization};
 use crate::model::queue::QueueParams;
+use crate::policy::Levers;
 
 /// Largest number of replications a scenario may ask for.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;
@@ -52,6 +57,12 @@ pub struct Scenario {
 pub enum ModelConfig {
     /// A team as an M/M/c queue with every behavioural effect off: the engine's reference.
     Queue(Vec<NamedPolicy<QueueParams>>),
+    /// The management model: an organization under disturbances, one lever set per policy.
+    Organization {
+        organization: Organization,
+        disturbances: Disturbances,
+        policies: Vec<NamedPolicy<Levers>>,
+    },
 }
 
 /// A policy's display name and its resolved parameters.
@@ -73,6 +84,9 @@ impl Scenario {
     pub fn policy_names(&self) -> Vec<&str> {
         match &self.model {
             ModelConfig::Queue(policies) => policies.iter().map(|p| p.name.as_str()).collect(),
+            ModelConfig::Organization { policies, .. } => {
+                policies.iter().map(|p| p.name.as_str()).collect()
+            }
         }
     }
 
@@ -99,6 +113,11 @@ impl Scenario {
                 .iter()
                 .map(|p| 2.0 * p.params.arrival_rate * self.horizon_days)
                 .fold(0.0, f64::max),
+            // About 60 events per person per working year plus per-team processes.
+            ModelConfig::Organization { organization, .. } => {
+                let people = f64::from(organization.teams) * f64::from(organization.team_size + 1);
+                people * self.horizon_days * 1.5
+            }
         }
     }
 

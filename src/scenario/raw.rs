@@ -12,7 +12,9 @@ use super::{
     ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION, MAX_GRID_POINTS,
     MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
 };
+use crate::model::org::{Disturbances, EngagementPrior, Organization};
 use crate::model::queue::QueueParams;
+use crate::policy::{self, Levers, RawLevers};
 
 /// Top level of a scenario file.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -28,8 +30,66 @@ pub struct RawScenario {
     pub output: Option<RawOutput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<RawQueue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<RawOrganization>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disturbances: Option<RawDisturbances>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<RawPolicy>,
+}
+
+/// `[organization]`: the teams and people of the management model; every key optional.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrganization {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_per_person_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_dimension: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_value_days: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idea_arrival_factor: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement_prior: Option<EngagementPrior>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_competence_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_trust: Option<f64>,
+}
+
+/// `[disturbances]`: every key optional; a rate of 0 switches a disturbance off.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisturbances {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand_volatility: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surges_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incidents_per_week: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_storms_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_shifts_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reorgs_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_shocks_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labor_market_sd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sick_episodes_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kpi_noise_cv: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey_noise_sd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimation_noise: Option<f64>,
 }
 
 /// `[output]`: what a run records.
@@ -61,6 +121,12 @@ pub struct RawQueue {
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     pub name: String,
+    /// Preset the levers start from (`orgsim presets` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// Per-lever overrides of the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levers: Option<RawLevers>,
     /// Overrides of the `[queue]` parameters for this policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<RawQueueOverrides>,
@@ -202,13 +268,36 @@ impl RawScenario {
                 format!("at most {MAX_POLICIES}"),
             ));
         }
-        let model = match &self.queue {
-            Some(queue) => ModelConfig::Queue(self.validate_queue(queue, horizon_days)?),
-            None => {
+        let model = match (&self.queue, &self.organization) {
+            (Some(queue), None) => {
+                if self.disturbances.is_some() {
+                    return Err(Invalid::new(
+                        "disturbances",
+                        "the queueing reference model has no disturbances",
+                        "no `[disturbances]` with `[queue]`",
+                    ));
+                }
+                ModelConfig::Queue(self.validate_queue(queue, horizon_days)?)
+            }
+            (None, Some(organization)) => ModelConfig::Organization {
+                organization: validate_organization(organization)?,
+                disturbances: validate_disturbances(
+                    &self.disturbances.clone().unwrap_or_default(),
+                )?,
+                policies: self.validate_policies()?,
+            },
+            (Some(_), Some(_)) => {
                 return Err(Invalid::new(
-                    "queue",
+                    "organization",
+                    "a scenario runs one model",
+                    "either `[queue]` or `[organization]`, not both",
+                ))
+            }
+            (None, None) => {
+                return Err(Invalid::new(
+                    "organization",
                     "no model section",
-                    "a `[queue]` section",
+                    "an `[organization]` section (the management model) or a `[queue]` section",
                 ))
             }
         };
@@ -232,6 +321,53 @@ impl RawScenario {
             ));
         }
         Ok(scenario)
+    }
+
+    fn validate_policies(&self) -> Result<Vec<NamedPolicy<Levers>>, Invalid> {
+        if self.policies.is_empty() {
+            return Err(Invalid::new(
+                "policies",
+                "no policies to compare",
+                "at least one `[[policies]]` with a `name` and a `preset`",
+            ));
+        }
+        let mut policies = Vec::with_capacity(self.policies.len());
+        for (i, policy) in self.policies.iter().enumerate() {
+            let prefix = format!("policies[{i}]");
+            let name = validate_policy_name(&format!("{prefix}.name"), &policy.name, &policies)?;
+            if policy.queue.is_some() {
+                return Err(Invalid::new(
+                    format!("{prefix}.queue"),
+                    "queue overrides apply only to `[queue]` scenarios",
+                    "`preset` and `[policies.levers]`",
+                ));
+            }
+            let preset_name = policy.preset.as_deref().unwrap_or("balanced");
+            let base = policy::preset(preset_name).ok_or_else(|| {
+                let names: Vec<&str> = policy::PRESETS.iter().map(|p| p.name).collect();
+                let mut invalid = Invalid::new(
+                    format!("{prefix}.preset"),
+                    format!("unknown preset {preset_name:?}"),
+                    format!("one of {}", names.join(", ")),
+                );
+                if let Some(near) = nearest(preset_name, names.iter().copied()) {
+                    invalid
+                        .expected
+                        .push_str(&format!(" (did you mean {near:?}?)"));
+                }
+                invalid
+            })?;
+            let levers = policy
+                .levers
+                .clone()
+                .unwrap_or_default()
+                .apply(&base, &format!("{prefix}.levers"))?;
+            policies.push(NamedPolicy {
+                name,
+                params: levers,
+            });
+        }
+        Ok(policies)
     }
 
     fn validate_queue(
@@ -281,6 +417,132 @@ impl RawScenario {
         }
         Ok(policies)
     }
+}
+
+fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid> {
+    let d = Organization::default();
+    let key = |name: &str| format!("organization.{name}");
+    Ok(Organization {
+        teams: check::count(
+            &key("teams"),
+            raw.teams.unwrap_or(u64::from(d.teams)),
+            1,
+            1_000,
+        )? as u32,
+        team_size: check::count(
+            &key("team_size"),
+            raw.team_size.unwrap_or(u64::from(d.team_size)),
+            1,
+            100,
+        )? as u32,
+        value_per_person_day: check::positive(
+            &key("value_per_person_day"),
+            raw.value_per_person_day.unwrap_or(d.value_per_person_day),
+            1.0,
+        )?,
+        quality_dimension: raw.quality_dimension.unwrap_or(d.quality_dimension),
+        terminal_value_days: check::range(
+            &key("terminal_value_days"),
+            raw.terminal_value_days.unwrap_or(d.terminal_value_days),
+            0.0,
+            2_500.0,
+        )?,
+        idea_arrival_factor: check::range(
+            &key("idea_arrival_factor"),
+            raw.idea_arrival_factor.unwrap_or(d.idea_arrival_factor),
+            0.1,
+            10.0,
+        )?,
+        engagement_prior: raw.engagement_prior.unwrap_or(d.engagement_prior),
+        initial_competence_mean: check::range(
+            &key("initial_competence_mean"),
+            raw.initial_competence_mean
+                .unwrap_or(d.initial_competence_mean),
+            0.05,
+            0.95,
+        )?,
+        initial_trust: check::probability(
+            &key("initial_trust"),
+            raw.initial_trust.unwrap_or(d.initial_trust),
+        )?,
+    })
+}
+
+fn validate_disturbances(raw: &RawDisturbances) -> Result<Disturbances, Invalid> {
+    let d = Disturbances::default();
+    let key = |name: &str| format!("disturbances.{name}");
+    let rate = |name: &str, value: Option<f64>, default: f64, hi: f64| {
+        check::range(&key(name), value.unwrap_or(default), 0.0, hi)
+    };
+    Ok(Disturbances {
+        demand_volatility: rate(
+            "demand_volatility",
+            raw.demand_volatility,
+            d.demand_volatility,
+            1.0,
+        )?,
+        surges_per_year: rate(
+            "surges_per_year",
+            raw.surges_per_year,
+            d.surges_per_year,
+            50.0,
+        )?,
+        incidents_per_week: rate(
+            "incidents_per_week",
+            raw.incidents_per_week,
+            d.incidents_per_week,
+            50.0,
+        )?,
+        incident_storms_per_year: rate(
+            "incident_storms_per_year",
+            raw.incident_storms_per_year,
+            d.incident_storms_per_year,
+            50.0,
+        )?,
+        market_shifts_per_year: rate(
+            "market_shifts_per_year",
+            raw.market_shifts_per_year,
+            d.market_shifts_per_year,
+            50.0,
+        )?,
+        reorgs_per_year: rate(
+            "reorgs_per_year",
+            raw.reorgs_per_year,
+            d.reorgs_per_year,
+            50.0,
+        )?,
+        personal_shocks_per_year: rate(
+            "personal_shocks_per_year",
+            raw.personal_shocks_per_year,
+            d.personal_shocks_per_year,
+            50.0,
+        )?,
+        labor_market_sd: rate(
+            "labor_market_sd",
+            raw.labor_market_sd,
+            d.labor_market_sd,
+            0.5,
+        )?,
+        sick_episodes_per_year: rate(
+            "sick_episodes_per_year",
+            raw.sick_episodes_per_year,
+            d.sick_episodes_per_year,
+            100.0,
+        )?,
+        kpi_noise_cv: rate("kpi_noise_cv", raw.kpi_noise_cv, d.kpi_noise_cv, 2.0)?,
+        survey_noise_sd: rate(
+            "survey_noise_sd",
+            raw.survey_noise_sd,
+            d.survey_noise_sd,
+            1.0,
+        )?,
+        estimation_noise: rate(
+            "estimation_noise",
+            raw.estimation_noise,
+            d.estimation_noise,
+            3.0,
+        )?,
+    })
 }
 
 fn validate_queue_params(
@@ -358,11 +620,53 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 .iter()
                 .map(|p| RawPolicy {
                     name: p.name.clone(),
+                    preset: None,
+                    levers: None,
                     queue: Some(RawQueueOverrides {
                         arrival_rate: Some(p.params.arrival_rate),
                         service_rate: Some(p.params.service_rate),
                         servers: Some(p.params.servers as u64),
                     }),
+                })
+                .collect();
+        }
+        ModelConfig::Organization {
+            organization: o,
+            disturbances: d,
+            policies,
+        } => {
+            raw.organization = Some(RawOrganization {
+                teams: Some(u64::from(o.teams)),
+                team_size: Some(u64::from(o.team_size)),
+                value_per_person_day: Some(o.value_per_person_day),
+                quality_dimension: Some(o.quality_dimension),
+                terminal_value_days: Some(o.terminal_value_days),
+                idea_arrival_factor: Some(o.idea_arrival_factor),
+                engagement_prior: Some(o.engagement_prior),
+                initial_competence_mean: Some(o.initial_competence_mean),
+                initial_trust: Some(o.initial_trust),
+            });
+            raw.disturbances = Some(RawDisturbances {
+                demand_volatility: Some(d.demand_volatility),
+                surges_per_year: Some(d.surges_per_year),
+                incidents_per_week: Some(d.incidents_per_week),
+                incident_storms_per_year: Some(d.incident_storms_per_year),
+                market_shifts_per_year: Some(d.market_shifts_per_year),
+                reorgs_per_year: Some(d.reorgs_per_year),
+                personal_shocks_per_year: Some(d.personal_shocks_per_year),
+                labor_market_sd: Some(d.labor_market_sd),
+                sick_episodes_per_year: Some(d.sick_episodes_per_year),
+                kpi_noise_cv: Some(d.kpi_noise_cv),
+                survey_noise_sd: Some(d.survey_noise_sd),
+                estimation_noise: Some(d.estimation_noise),
+            });
+            raw.policies = policies
+                .iter()
+                .map(|p| RawPolicy {
+                    name: p.name.clone(),
+                    preset: None,
+                    levers: Some(RawLevers::from_levers(&p.params)),
+                    queue: None,
                 })
                 .collect();
         }

@@ -1,0 +1,81 @@
+//! The management model (MODEL-SPEC section C, milestones M1–M4 and parts of M5): teams of
+//! people under a management policy, with planned and unplanned work, KPI reviews and gaming,
+//! motivation and engagement, hours, exhaustion and burnout, quality and capability, competence
+//! growth, quits and hiring, and the disturbances of C.4. docs/MODEL.md gives every rule.
+
+pub mod metrics;
+pub mod params;
+pub mod rules;
+mod sim;
+
+use crate::model::{MetricSpec, Record, Simulation};
+use crate::policy::Levers;
+use crate::random::Streams;
+use crate::scenario::NamedPolicy;
+
+pub use params::{Disturbances, EngagementPrior, Organization};
+
+/// The management model of a scenario: one lever set per policy.
+pub struct OrgModel {
+    policies: Vec<NamedPolicy<Levers>>,
+    organization: Organization,
+    disturbances: Disturbances,
+    horizon: f64,
+    grid: Vec<f64>,
+    outcomes: Vec<MetricSpec>,
+}
+
+impl OrgModel {
+    /// A model comparing `policies` in `organization` under `disturbances`.
+    pub fn new(
+        policies: Vec<NamedPolicy<Levers>>,
+        organization: Organization,
+        disturbances: Disturbances,
+        horizon: f64,
+        grid: Vec<f64>,
+    ) -> Self {
+        let outcomes = metrics::SERIES
+            .iter()
+            .chain(metrics::EXTRA_OUTCOMES.iter())
+            .copied()
+            .collect();
+        OrgModel {
+            policies,
+            organization,
+            disturbances,
+            horizon,
+            grid,
+            outcomes,
+        }
+    }
+}
+
+impl Simulation for OrgModel {
+    fn policy_names(&self) -> Vec<String> {
+        self.policies.iter().map(|p| p.name.clone()).collect()
+    }
+
+    fn outcome_metrics(&self) -> &[MetricSpec] {
+        &self.outcomes
+    }
+
+    fn series_metrics(&self) -> &[MetricSpec] {
+        &metrics::SERIES
+    }
+
+    fn grid(&self) -> &[f64] {
+        &self.grid
+    }
+
+    fn run_replication(&self, policy: usize, streams: &Streams, record: &mut Record) {
+        sim::Replication::new(
+            &self.policies[policy].params,
+            &self.organization,
+            &self.disturbances,
+            self.horizon,
+            &self.grid,
+            streams,
+        )
+        .run(record);
+    }
+}

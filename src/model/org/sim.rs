@@ -1,0 +1,2189 @@
+//! One replication of the management model: the state of people and teams, the events, and the
+//! event loop that applies the rules of [`super::rules`].
+//!
+//! Continuous states relax lazily toward targets (`engine::Relaxing`). Targets are recomputed
+//! at the events that change their inputs and at a weekly team update (E19), because several
+//! inputs (exhaustion, engagement, competence) are themselves continuous. Work completions,
+//! quits, burnout onsets and experiment proposals are scheduled from the current rates and
+//! rescheduled, through cancellable slots, whenever those rates change.
+
+use std::collections::VecDeque;
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
+
+use super::metrics::{index, SERIES};
+use super::params::{Disturbances, Organization};
+use super::rules::{self, sigmoid, tau, DAYS_PER_YEAR};
+use crate::engine::{EventQueue, Relaxing, Slot};
+use crate::model::Record;
+use crate::policy::{KpiSet, Levers, Style};
+use crate::random::{exp1, SimRng, Streams};
+
+/// Random stream sources (see `random::Streams`). Exogenous processes have their own streams,
+/// so every policy sees the same arrivals, shocks and personal events.
+mod source {
+    pub const IDEAS: u64 = 10;
+    pub const INCIDENTS: u64 = 11;
+    pub const SURGES: u64 = 12;
+    pub const DEMAND: u64 = 13;
+    pub const MARKET: u64 = 14;
+    pub const REORGS: u64 = 15;
+    pub const STORMS: u64 = 16;
+    pub const LABOR: u64 = 17;
+    pub const PERSON: u64 = 20;
+    pub const QUIT: u64 = 21;
+    pub const HIRE: u64 = 22;
+    pub const SICK: u64 = 23;
+    pub const PERSONAL_SHOCK: u64 = 24;
+    pub const EXPERIMENT: u64 = 25;
+    pub const WORK: u64 = 26;
+    pub const MANAGER: u64 = 27;
+    pub const REVIEW: u64 = 28;
+    pub const HELP: u64 = 29;
+}
+
+/// Cost of delay δ_cod [per working day].
+const COST_OF_DELAY: f64 = 0.002;
+/// Harm of an open defect or a false "done" as a share of the item's value per day, h_def.
+const DEFECT_HARM: f64 = 0.002;
+/// Mean planned item size [person-days]: LogNormal(ln 2, 0.8).
+const MEAN_SIZE: f64 = 2.0 * 1.377_127_764_335_957;
+/// Mean raw item value, LogNormal(0, 1).
+const MEAN_RAW_VALUE: f64 = 1.648_721_270_700_128;
+/// Baseline planned capacity per member [size units per working day], for the idea arrival rate.
+const BASELINE_PLANNED_CAPACITY: f64 = 0.45;
+/// Weekly hours that wages buy (salaried staff: extra hours are unpaid).
+const WAGE_PER_PERSON_DAY: f64 = 1.0 / DAYS_PER_YEAR;
+/// A manager costs 1.5 S a year.
+const WAGE_PER_MANAGER_DAY: f64 = 1.5 / DAYS_PER_YEAR;
+/// Direct cost of a hire [S].
+const HIRING_COST: f64 = 0.2;
+/// Size of the rework an escaped defect causes, as a share of the item's size [A].
+const DEFECT_REWORK_SHARE: f64 = 0.3;
+/// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
+const PRESSURE_TAU: f64 = 30.0;
+/// Length of the baseline period from which KPI targets are set [working days].
+const BASELINE_DAYS: f64 = 63.0;
+/// Weekly team update period [working days].
+const UPDATE_PERIOD: f64 = 5.0;
+/// Demand process step [working days].
+const DEMAND_STEP: f64 = 5.0;
+/// Largest demand multiplier (thinning bound).
+const MAX_DEMAND: f64 = 4.0;
+/// Backlog bound per team [items]: the oldest are dropped beyond it.
+const MAX_BACKLOG: usize = 2_000;
+/// Dependencies per team for cross-team help (E12).
+const DEPENDENCIES: usize = 2;
+/// Help requests per dependency edge per working day.
+const HELP_RATE: f64 = 0.15;
+
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    size: f64,
+    value: f64,
+    estimate_noise: f64,
+    arrival: f64,
+    expires: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    item: Item,
+    remaining: f64,
+    /// Share of the item left undone when it is reported done (0 when honest).
+    premature: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Rework {
+    remaining: f64,
+    item: Item,
+    opened: f64,
+    /// True for the remainder of a false "done": its value is delivered only when finished.
+    completes_item: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Event {
+    Snapshot(usize),
+    TeamUpdate(usize),
+    IdeaArrival(usize),
+    IncidentArrival(usize),
+    DemandStep(usize),
+    SurgeStart(usize),
+    SurgeEnd(usize, f64),
+    Review(usize),
+    OneOnOne(usize),
+    PlannedDone(usize),
+    IncidentDone(usize),
+    ReworkDone(usize),
+    ReworkAppears(usize, usize),
+    QuitNotice(usize),
+    Exit(usize),
+    Hire(usize),
+    BurnoutOnset(usize),
+    BurnoutRecovery(usize),
+    ExperimentProposal(usize),
+    ExperimentEnd(usize),
+    SickStart(usize),
+    SickEnd(usize),
+    PersonalShock(usize),
+    HelpRequest(usize),
+    Unblock(usize),
+    MarketShift,
+    DirectorDetects,
+    DirectionReaches(usize),
+    Reorg,
+    StormStart,
+    StormEnd,
+    LaborStep,
+}
+
+struct Person {
+    team: usize,
+    present: bool,
+    hired_at: f64,
+    competence: Relaxing,
+    motivation: Relaxing,
+    autonomy: Relaxing,
+    efficacy: Relaxing,
+    relatedness: Relaxing,
+    clarity: Relaxing,
+    usefulness: Relaxing,
+    development: Relaxing,
+    engagement: Relaxing,
+    trust: Relaxing,
+    exhaustion: Relaxing,
+    hours: Relaxing,
+    burned_out: bool,
+    burnout_since: f64,
+    effort: [f64; 4],
+    gaming: f64,
+    offset_exhaustion: f64,
+    offset_engagement: f64,
+    quit_threshold: f64,
+    quit_accumulated: f64,
+    quit_rate: f64,
+    quit_since: f64,
+    notice: bool,
+    absent: bool,
+    shock_until: f64,
+    relief_until: f64,
+    punished_until: f64,
+    failure_punished_until: f64,
+    blocked_until: f64,
+    success: f64,
+    punished: f64,
+    work: Option<Work>,
+    incident: Option<f64>,
+    rate: f64,
+    work_since: f64,
+    experiment_threshold: f64,
+    experiment_accumulated: f64,
+    experiment_rate: f64,
+    experiment_since: f64,
+    experimenting: bool,
+    quality: f64,
+}
+
+#[derive(Default)]
+struct Window {
+    items: f64,
+    value_estimate: f64,
+    true_value: f64,
+    defects_seen: f64,
+    gamed: bool,
+    deferred: f64,
+}
+
+struct Team {
+    members: Vec<usize>,
+    manager_skill: f64,
+    manager_skill_start: f64,
+    safety: Relaxing,
+    vision: Relaxing,
+    capability: Relaxing,
+    process: f64,
+    relationships: Vec<Relaxing>,
+    dependencies: [usize; DEPENDENCIES],
+    target: f64,
+    /// Felt KPI pressure P_k in [1, 2], relaxing toward neutral (1) between reviews.
+    pressure: Relaxing,
+    near: f64,
+    gap: f64,
+    attainment: f64,
+    punish_rate: f64,
+    window: Window,
+    window_start: f64,
+    baseline: Option<[f64; 4]>,
+    backlog: Vec<Item>,
+    rework: VecDeque<Rework>,
+    rework_rate: f64,
+    rework_since: f64,
+    incidents: VecDeque<f64>,
+    demand_log: f64,
+    surge: f64,
+    churn_until: f64,
+    direction_angle: f64,
+    shift_pending: bool,
+    value_informed: bool,
+    blocked_share: f64,
+    mastery: f64,
+    supportive: f64,
+}
+
+#[derive(Default)]
+struct Ledger {
+    value: f64,
+    harm: f64,
+    wages: f64,
+    wage_clock: f64,
+    hiring: f64,
+    items_reported: f64,
+    size_completed: f64,
+    implied_value: f64,
+    defects: f64,
+    false_done: f64,
+    gaming_detected: f64,
+    quits: f64,
+    experiments: f64,
+    help_requests: f64,
+    help_accepted: f64,
+    value_history: Vec<f64>,
+    items_history: Vec<f64>,
+}
+
+/// Runs one replication of `levers` and fills `record`.
+pub struct Replication<'a> {
+    levers: &'a Levers,
+    org: &'a Organization,
+    dist: &'a Disturbances,
+    horizon: f64,
+    grid: &'a [f64],
+    now: f64,
+    people: Vec<Person>,
+    teams: Vec<Team>,
+    calendar: EventQueue<Event>,
+    person_rngs: Vec<[SimRng; 8]>,
+    team_rngs: Vec<[SimRng; 6]>,
+    market_rng: SimRng,
+    reorg_rng: SimRng,
+    storm_rng: SimRng,
+    labor_rng: SimRng,
+    true_angle: f64,
+    director_angle: f64,
+    labor_market: f64,
+    labor_log: f64,
+    storm: bool,
+    ledger: Ledger,
+    value_scale: f64,
+    pending_rework: Vec<Rework>,
+    free_rework: Vec<usize>,
+}
+
+// Indices into the per-person streams.
+const R_QUIT: usize = 0;
+const R_HIRE: usize = 1;
+const R_SICK: usize = 2;
+const R_SHOCK: usize = 3;
+const R_EXPERIMENT: usize = 4;
+const R_WORK: usize = 5;
+const R_PERSON: usize = 6;
+// Indices into the per-team streams.
+const T_IDEAS: usize = 0;
+const T_INCIDENTS: usize = 1;
+const T_SURGES: usize = 2;
+const T_DEMAND: usize = 3;
+const T_REVIEW: usize = 4;
+const T_HELP: usize = 5;
+
+// Cancellable slots per person, then one per team.
+const SLOTS_PER_PERSON: u32 = 5;
+const SLOT_PLANNED: u32 = 0;
+const SLOT_INCIDENT: u32 = 1;
+const SLOT_QUIT: u32 = 2;
+const SLOT_BURNOUT: u32 = 3;
+const SLOT_EXPERIMENT: u32 = 4;
+
+fn beta(rng: &mut SimRng, a: f64, b: f64) -> f64 {
+    Beta::new(a, b).expect("valid Beta parameters").sample(rng)
+}
+
+fn normal(rng: &mut SimRng) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+fn lognormal(rng: &mut SimRng, median: f64, sigma: f64) -> f64 {
+    LogNormal::new(median.ln(), sigma)
+        .expect("valid LogNormal")
+        .sample(rng)
+}
+
+/// Schedules the arrivals of a Poisson process of `rate` [per day] over `[0, horizon)`.
+fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
+    let mut times = Vec::new();
+    if rate <= 0.0 {
+        return times;
+    }
+    let mut t = exp1(rng) / rate;
+    while t < horizon {
+        times.push(t);
+        t += exp1(rng) / rate;
+    }
+    times
+}
+
+impl<'a> Replication<'a> {
+    /// Builds the initial state of replication `streams`.
+    pub fn new(
+        levers: &'a Levers,
+        org: &'a Organization,
+        dist: &'a Disturbances,
+        horizon: f64,
+        grid: &'a [f64],
+        streams: &Streams,
+    ) -> Self {
+        let n_teams = org.teams as usize;
+        let size = org.team_size as usize;
+        let n_people = n_teams * size;
+        let person_rngs: Vec<[SimRng; 8]> = (0..n_people as u64)
+            .map(|p| {
+                [
+                    streams.stream(source::QUIT, p),
+                    streams.stream(source::HIRE, p),
+                    streams.stream(source::SICK, p),
+                    streams.stream(source::PERSONAL_SHOCK, p),
+                    streams.stream(source::EXPERIMENT, p),
+                    streams.stream(source::WORK, p),
+                    streams.stream(source::PERSON, p),
+                    streams.stream(source::HELP, p),
+                ]
+            })
+            .collect();
+        let team_rngs: Vec<[SimRng; 6]> = (0..n_teams as u64)
+            .map(|k| {
+                [
+                    streams.stream(source::IDEAS, k),
+                    streams.stream(source::INCIDENTS, k),
+                    streams.stream(source::SURGES, k),
+                    streams.stream(source::DEMAND, k),
+                    streams.stream(source::REVIEW, k),
+                    streams.stream(source::HELP, 1_000_000 + k),
+                ]
+            })
+            .collect();
+        let mut world = Replication {
+            levers,
+            org,
+            dist,
+            horizon,
+            grid,
+            now: 0.0,
+            people: Vec::with_capacity(n_people),
+            teams: Vec::with_capacity(n_teams),
+            calendar: EventQueue::with_capacity(n_people * 8 + 64),
+            person_rngs,
+            team_rngs,
+            market_rng: streams.stream(source::MARKET, 0),
+            reorg_rng: streams.stream(source::REORGS, 0),
+            storm_rng: streams.stream(source::STORMS, 0),
+            labor_rng: streams.stream(source::LABOR, 0),
+            true_angle: 0.0,
+            director_angle: 0.0,
+            labor_market: 1.0,
+            labor_log: 0.0,
+            storm: false,
+            ledger: Ledger::default(),
+            value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
+            pending_rework: Vec::new(),
+            free_rework: Vec::new(),
+        };
+        world.init(streams);
+        world
+    }
+
+    fn init(&mut self, streams: &Streams) {
+        let lv = self.levers;
+        let n_teams = self.org.teams as usize;
+        let size = self.org.team_size as usize;
+        let sigma_dir = 0.6 / (1.0 + 10.0 * lv.ground_truth);
+        self.director_angle = sigma_dir * normal(&mut self.market_rng);
+        for k in 0..n_teams {
+            let mut manager_rng = streams.stream(source::MANAGER, k as u64);
+            let skill = normal(&mut manager_rng);
+            let dependencies = [(k + 1) % n_teams, (k + 2) % n_teams];
+            let (vision_target, vision_tau) = rules::vision_dynamics(lv.time_vision, skill);
+            let mut vision = Relaxing::new(0.6, 0.0, vision_tau, vision_tau);
+            vision.retune(0.0, vision_target, vision_tau);
+            self.teams.push(Team {
+                members: (k * size..(k + 1) * size).collect(),
+                manager_skill: skill,
+                manager_skill_start: skill,
+                safety: Relaxing::new(0.6, 0.0, tau::SAFETY, tau::SAFETY),
+                vision,
+                capability: Relaxing::new(0.85, 0.0, 100.0, 100.0),
+                process: 1.0,
+                relationships: (0..DEPENDENCIES)
+                    .map(|_| Relaxing::new(0.5, 0.0, tau::RELATIONSHIPS, tau::RELATIONSHIPS))
+                    .collect(),
+                dependencies,
+                target: f64::NAN,
+                pressure: Relaxing::new(1.0, 0.0, PRESSURE_TAU, PRESSURE_TAU),
+                near: 0.0,
+                gap: 0.0,
+                attainment: 1.0,
+                punish_rate: 0.0,
+                window: Window::default(),
+                window_start: 0.0,
+                baseline: None,
+                backlog: Vec::new(),
+                rework: VecDeque::new(),
+                rework_rate: 0.0,
+                rework_since: 0.0,
+                incidents: VecDeque::new(),
+                demand_log: 0.0,
+                surge: 1.0,
+                churn_until: -1.0,
+                direction_angle: self.director_angle,
+                shift_pending: false,
+                value_informed: false,
+                blocked_share: 0.0,
+                mastery: 0.6,
+                supportive: 0.5,
+            });
+        }
+        for p in 0..n_teams * size {
+            let person = self.new_person(p, p / size, 0.0, false);
+            self.people.push(person);
+        }
+        // Backlog seeded with a quarter's worth of ideas, then the arrival processes.
+        for k in 0..n_teams {
+            let seed_items = (self.idea_rate(k) * 20.0) as usize;
+            for _ in 0..seed_items {
+                let item = self.draw_item(k, 0.0);
+                self.teams[k].backlog.push(item);
+            }
+            self.schedule_next_idea(k);
+            self.schedule_next_incident(k);
+            let surges = poisson_times(
+                &mut self.team_rngs[k][T_SURGES],
+                self.dist.surges_per_year / DAYS_PER_YEAR,
+                self.horizon,
+            );
+            for t in surges {
+                self.at(t, Event::SurgeStart(k));
+            }
+            if self.dist.demand_volatility > 0.0 {
+                self.at(DEMAND_STEP, Event::DemandStep(k));
+            }
+            self.at(lv.review_period_days, Event::Review(k));
+            self.at(
+                UPDATE_PERIOD * (k as f64 + 1.0) / (n_teams as f64 + 1.0),
+                Event::TeamUpdate(k),
+            );
+            self.at(0.0, Event::TeamUpdate(k));
+            let first = exp1(&mut self.team_rngs[k][T_HELP]) / (HELP_RATE * DEPENDENCIES as f64);
+            self.at(first, Event::HelpRequest(k));
+        }
+        let mut shift_times = streams.stream(source::MARKET, 1);
+        for t in poisson_times(
+            &mut shift_times,
+            self.dist.market_shifts_per_year / DAYS_PER_YEAR,
+            self.horizon,
+        ) {
+            self.at(t, Event::MarketShift);
+        }
+        for t in poisson_times(
+            &mut self.reorg_rng,
+            self.dist.reorgs_per_year / DAYS_PER_YEAR,
+            self.horizon,
+        ) {
+            self.at(t, Event::Reorg);
+        }
+        for t in poisson_times(
+            &mut self.storm_rng,
+            self.dist.incident_storms_per_year / DAYS_PER_YEAR,
+            self.horizon,
+        ) {
+            self.at(t, Event::StormStart);
+        }
+        if self.dist.labor_market_sd > 0.0 {
+            self.at(21.0, Event::LaborStep);
+        }
+        for p in 0..self.people.len() {
+            let sick = poisson_times(
+                &mut self.person_rngs[p][R_SICK],
+                self.dist.sick_episodes_per_year * 1.63 / DAYS_PER_YEAR,
+                self.horizon,
+            );
+            for t in sick {
+                self.at(t, Event::SickStart(p));
+            }
+            let shocks = poisson_times(
+                &mut self.person_rngs[p][R_SHOCK],
+                self.dist.personal_shocks_per_year / DAYS_PER_YEAR,
+                self.horizon,
+            );
+            for t in shocks {
+                self.at(t, Event::PersonalShock(p));
+            }
+            let first = self.one_on_one_period() * self.person_rngs[p][R_PERSON].random::<f64>();
+            self.at(first, Event::OneOnOne(p));
+        }
+        for (g, &day) in self.grid.iter().enumerate() {
+            self.at(day, Event::Snapshot(g));
+        }
+    }
+
+    fn new_person(&mut self, p: usize, team: usize, now: f64, hire: bool) -> Person {
+        let org = self.org;
+        let rng = if hire {
+            &mut self.person_rngs[p][R_HIRE]
+        } else {
+            &mut self.person_rngs[p][R_PERSON]
+        };
+        let (competence, motivation, trust, tenure) = if hire {
+            (beta(rng, 2.5, 3.5), beta(rng, 6.0, 3.0), 0.5, 0.0)
+        } else {
+            // Beta(4, 3) by default; the mean can be shifted keeping 7 pseudo-observations.
+            let mean = org.initial_competence_mean;
+            (
+                beta(rng, 7.0 * mean, 7.0 * (1.0 - mean)),
+                beta(rng, 5.0, 3.5),
+                org.initial_trust,
+                750.0 * exp1(rng),
+            )
+        };
+        let need = |rng: &mut SimRng| (0.6 + 0.1 * normal(rng)).clamp(0.0, 1.0);
+        let (a, b) = org.engagement_prior.beta();
+        let autonomy = need(rng);
+        let efficacy = need(rng);
+        let relatedness = need(rng);
+        let engagement = beta(rng, a, b);
+        let exhaustion = beta(rng, 2.0, 5.0);
+        let offset_exhaustion = 0.15 * normal(rng);
+        let offset_engagement = 0.1 * normal(rng);
+        let quit_threshold = exp1(&mut self.person_rngs[p][R_QUIT]);
+        let experiment_threshold = exp1(&mut self.person_rngs[p][R_EXPERIMENT]);
+        let relax = |v: f64, t: f64| Relaxing::new(v, now, t, t);
+        Person {
+            team,
+            present: true,
+            hired_at: now - tenure,
+            competence: relax(competence, 200.0),
+            motivation: relax(motivation, tau::MOTIVATION),
+            autonomy: relax(autonomy, tau::NEEDS),
+            efficacy: relax(efficacy, tau::NEEDS),
+            relatedness: relax(relatedness, tau::NEEDS),
+            clarity: relax(0.55, tau::NEEDS),
+            usefulness: relax(0.6, tau::NEEDS),
+            development: relax(0.5, tau::NEEDS),
+            engagement: relax(engagement, tau::ENGAGEMENT),
+            trust: Relaxing::new(trust, now, tau::TRUST_UP, tau::TRUST_DOWN),
+            exhaustion: Relaxing::new(exhaustion, now, tau::EXHAUSTION_UP, tau::EXHAUSTION_DOWN),
+            hours: relax(41.0, tau::HOURS),
+            burned_out: false,
+            burnout_since: 0.0,
+            effort: [0.6, 0.2, 0.1, 0.1],
+            gaming: 0.0,
+            offset_exhaustion,
+            offset_engagement,
+            quit_threshold,
+            quit_accumulated: 0.0,
+            quit_rate: 0.0,
+            quit_since: now,
+            notice: false,
+            absent: false,
+            shock_until: -1.0,
+            relief_until: -1.0,
+            punished_until: -1.0,
+            failure_punished_until: -1.0,
+            blocked_until: -1.0,
+            success: 0.5,
+            punished: 0.0,
+            work: None,
+            incident: None,
+            rate: 0.0,
+            work_since: now,
+            experiment_threshold,
+            experiment_accumulated: 0.0,
+            experiment_rate: 0.0,
+            experiment_since: now,
+            experimenting: false,
+            quality: 0.8,
+        }
+    }
+
+    fn at(&mut self, t: f64, event: Event) {
+        self.calendar
+            .schedule_at(t.max(self.now), event)
+            .expect("model times are finite");
+    }
+
+    fn slot(p: usize, kind: u32) -> Slot {
+        Slot(p as u32 * SLOTS_PER_PERSON + kind)
+    }
+
+    fn team_slot(&self, k: usize) -> Slot {
+        Slot(self.people.len() as u32 * SLOTS_PER_PERSON + k as u32)
+    }
+
+    fn at_slot(&mut self, t: f64, slot: Slot, event: Event) {
+        self.calendar.cancel(slot);
+        if t.is_finite() && t <= self.horizon {
+            self.calendar
+                .schedule_in_slot(t.max(self.now), slot, event)
+                .expect("model times are finite");
+        }
+    }
+
+    fn one_on_one_period(&self) -> f64 {
+        (5.0 * 0.25 / self.levers.time_coach.max(1e-6)).clamp(5.0, 63.0)
+    }
+
+    fn idea_rate(&self, k: usize) -> f64 {
+        let team = &self.teams[k];
+        self.org.idea_arrival_factor * self.org.team_size as f64 * BASELINE_PLANNED_CAPACITY
+            / MEAN_SIZE
+            * (team.demand_log.exp() * team.surge).min(MAX_DEMAND)
+    }
+
+    fn max_idea_rate(&self) -> f64 {
+        self.org.idea_arrival_factor * self.org.team_size as f64 * BASELINE_PLANNED_CAPACITY
+            / MEAN_SIZE
+            * MAX_DEMAND
+    }
+
+    fn draw_item(&mut self, k: usize, now: f64) -> Item {
+        let rng = &mut self.team_rngs[k][T_IDEAS];
+        let size = lognormal(rng, 2.0, 0.8);
+        let value = lognormal(rng, 1.0, 1.0);
+        let estimate_noise = normal(rng);
+        let expires = now + 120.0 * exp1(rng);
+        Item {
+            size,
+            value,
+            estimate_noise,
+            arrival: now,
+            expires,
+        }
+    }
+
+    /// Ideas arrive by thinning a Poisson stream at the largest demand rate: every candidate
+    /// consumes the same draws under every policy.
+    fn schedule_next_idea(&mut self, k: usize) {
+        let gap = exp1(&mut self.team_rngs[k][T_IDEAS]) / self.max_idea_rate();
+        self.at(self.now + gap, Event::IdeaArrival(k));
+    }
+
+    fn schedule_next_incident(&mut self, k: usize) {
+        let rate = self.dist.incidents_per_week / 5.0 * 4.0 * 1.5;
+        if rate > 0.0 {
+            let gap = exp1(&mut self.team_rngs[k][T_INCIDENTS]) / rate;
+            self.at(self.now + gap, Event::IncidentArrival(k));
+        }
+    }
+
+    /// Runs to the horizon and writes the record.
+    pub fn run(mut self, record: &mut Record) {
+        while let Some((time, event)) = self.calendar.pop() {
+            if time.days() > self.horizon {
+                break;
+            }
+            self.now = time.days();
+            self.handle(event, record);
+        }
+        self.now = self.horizon;
+        self.finish(record);
+    }
+
+    fn handle(&mut self, event: Event, record: &mut Record) {
+        match event {
+            Event::Snapshot(g) => self.snapshot(g, record),
+            Event::TeamUpdate(k) => {
+                self.update_team(k);
+                self.at(self.now + UPDATE_PERIOD, Event::TeamUpdate(k));
+            }
+            Event::IdeaArrival(k) => self.idea_arrival(k),
+            Event::IncidentArrival(k) => self.incident_arrival(k),
+            Event::DemandStep(k) => self.demand_step(k),
+            Event::SurgeStart(k) => {
+                let multiplier = lognormal(&mut self.team_rngs[k][T_SURGES], 1.5, 0.3);
+                let duration = 15.0 * exp1(&mut self.team_rngs[k][T_SURGES]);
+                self.teams[k].surge *= multiplier;
+                self.at(self.now + duration, Event::SurgeEnd(k, multiplier));
+            }
+            Event::SurgeEnd(k, multiplier) => self.teams[k].surge /= multiplier,
+            Event::Review(k) => {
+                self.review(k);
+                self.at(self.now + self.levers.review_period_days, Event::Review(k));
+            }
+            Event::OneOnOne(p) => {
+                self.one_on_one(p);
+                self.at(self.now + self.one_on_one_period(), Event::OneOnOne(p));
+            }
+            Event::PlannedDone(p) => self.planned_done(p),
+            Event::IncidentDone(p) => self.incident_done(p),
+            Event::ReworkDone(k) => self.rework_done(k),
+            Event::ReworkAppears(k, r) => self.rework_appears(k, r),
+            Event::QuitNotice(p) => self.quit_notice(p),
+            Event::Exit(p) => self.exit(p),
+            Event::Hire(p) => self.hire(p),
+            Event::BurnoutOnset(p) => self.burnout_onset(p),
+            Event::BurnoutRecovery(p) => self.burnout_recovery(p),
+            Event::ExperimentProposal(p) => self.experiment_proposal(p),
+            Event::ExperimentEnd(p) => self.experiment_end(p),
+            Event::SickStart(p) => self.sick_start(p),
+            Event::SickEnd(p) => {
+                self.people[p].absent = false;
+                self.refresh_person(p);
+            }
+            Event::PersonalShock(p) => {
+                let duration = 20.0 * exp1(&mut self.person_rngs[p][R_SHOCK]);
+                self.people[p].shock_until = self.now + duration;
+                self.refresh_person(p);
+            }
+            Event::HelpRequest(k) => self.help_request(k),
+            Event::Unblock(p) => self.refresh_person(p),
+            Event::MarketShift => self.market_shift(),
+            Event::DirectorDetects => {
+                let sigma_dir = 0.6 / (1.0 + 10.0 * self.levers.ground_truth);
+                self.director_angle = self.true_angle + sigma_dir * normal(&mut self.market_rng);
+                for k in 0..self.teams.len() {
+                    let delay =
+                        10.0 * (exp1(&mut self.market_rng) + exp1(&mut self.market_rng)) / 2.0;
+                    self.at(self.now + delay, Event::DirectionReaches(k));
+                }
+            }
+            Event::DirectionReaches(k) => {
+                self.teams[k].direction_angle = self.director_angle;
+            }
+            Event::Reorg => self.reorg(),
+            Event::StormStart => {
+                self.storm = true;
+                let duration = 5.0 * exp1(&mut self.storm_rng);
+                self.at(self.now + duration, Event::StormEnd);
+            }
+            Event::StormEnd => self.storm = false,
+            Event::LaborStep => {
+                let rho: f64 = 0.9;
+                let sd = self.dist.labor_market_sd;
+                self.labor_log = rho * self.labor_log
+                    + sd * (1.0 - rho * rho).sqrt() * normal(&mut self.labor_rng);
+                self.labor_market = (1.0 + self.labor_log).max(0.1);
+                self.at(self.now + 21.0, Event::LaborStep);
+            }
+        }
+    }
+}
+
+/// What a person's manager does toward them (situational leadership, R10).
+struct Leadership {
+    micro: f64,
+    match_quality: f64,
+}
+
+impl Replication<'_> {
+    // ----- derived quantities -------------------------------------------------------------
+
+    fn kpi_cos(&self) -> f64 {
+        let kpi_angle = self.levers.kpi_set.alignment().acos();
+        (kpi_angle - self.true_angle).cos()
+    }
+
+    fn alignment(&self, k: usize) -> f64 {
+        let team = &self.teams[k];
+        let direction_cos = (team.direction_angle - self.true_angle).cos();
+        rules::alignment(
+            team.vision.at(self.now),
+            direction_cos,
+            self.levers.kappa,
+            self.kpi_cos(),
+        )
+    }
+
+    fn manager_accuracy(&self, k: usize) -> f64 {
+        sigmoid(0.4 + 0.8 * self.teams[k].manager_skill)
+    }
+
+    fn leadership(&self, p: usize) -> Leadership {
+        let person = &self.people[p];
+        let t = self.now;
+        let commitment = (person.motivation.at(t) + person.efficacy.at(t)) / 2.0;
+        let level = rules::development_level(person.competence.at(t), commitment);
+        match self.levers.style {
+            Style::Fixed => {
+                let (d, s) = (0.8, 0.3);
+                Leadership {
+                    micro: (d - rules::DIRECTIVE_NEEDED[level]).max(0.0),
+                    match_quality: 1.0
+                        - ((d - rules::DIRECTIVE_NEEDED[level]).abs()
+                            + (s - rules::SUPPORTIVE_NEEDED[level]).abs())
+                            / 2.0,
+                }
+            }
+            Style::Adaptive => {
+                // A misdiagnosis (probability 1 - acc) picks a neighbouring level.
+                let acc = self.manager_accuracy(person.team);
+                Leadership {
+                    micro: (1.0 - acc) * 0.25,
+                    match_quality: acc + (1.0 - acc) * 0.75,
+                }
+            }
+        }
+    }
+
+    fn supportive_of(&self, p: usize) -> f64 {
+        match self.levers.style {
+            Style::Fixed => 0.3,
+            Style::Adaptive => {
+                let person = &self.people[p];
+                let t = self.now;
+                let commitment = (person.motivation.at(t) + person.efficacy.at(t)) / 2.0;
+                rules::SUPPORTIVE_NEEDED
+                    [rules::development_level(person.competence.at(t), commitment)]
+            }
+        }
+    }
+
+    fn coaching(&self) -> f64 {
+        (self.levers.time_coach / 0.30).min(1.0)
+    }
+
+    fn one_on_one_intensity(&self) -> f64 {
+        (5.0 / self.one_on_one_period()).min(1.0)
+    }
+
+    fn relationship_capital(&self, k: usize) -> f64 {
+        let team = &self.teams[k];
+        team.relationships
+            .iter()
+            .map(|r| r.at(self.now))
+            .sum::<f64>()
+            / team.relationships.len() as f64
+    }
+
+    fn availability(&self, p: usize) -> f64 {
+        let person = &self.people[p];
+        if !person.present || person.absent {
+            return 0.0;
+        }
+        let mut a = 1.0;
+        if person.notice {
+            a *= 0.5;
+        }
+        if person.shock_until > self.now {
+            a *= 0.5;
+        }
+        a
+    }
+
+    /// R5 work rate of person `p` now, availability included [size units per day].
+    fn omega(&self, p: usize) -> f64 {
+        let person = &self.people[p];
+        let team = &self.teams[person.team];
+        let t = self.now;
+        let capability = if self.org.quality_dimension {
+            team.capability.at(t)
+        } else {
+            0.85
+        };
+        rules::work_rate(
+            person.competence.at(t),
+            rules::ramp(t - person.hired_at),
+            person.hours.at(t),
+            capability,
+            team.process,
+            person.burned_out,
+            person.engagement.at(t),
+            self.levers.wip_limit,
+        ) * self.availability(p)
+    }
+
+    fn hindrance(&self, p: usize) -> f64 {
+        let person = &self.people[p];
+        let team = &self.teams[person.team];
+        let t = self.now;
+        let mut h = 0.35 * (1.0 - person.clarity.at(t))
+            + 0.25 * (-team.gap).clamp(0.0, 1.0)
+            + 0.2 * (5.0 * team.blocked_share).min(1.0)
+            + 0.2 * team.punish_rate;
+        if person.punished_until > t {
+            h += 0.2;
+        }
+        if person.relief_until > t {
+            h -= 0.2;
+        }
+        h.max(0.0)
+    }
+
+    // ----- the weekly update (E19) and per-person refresh ----------------------------------
+
+    fn update_team(&mut self, k: usize) {
+        let t = self.now;
+        let lv = self.levers;
+        let members = self.teams[k].members.clone();
+        let present: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&p| self.people[p].present)
+            .collect();
+        let n = present.len().max(1) as f64;
+        let mean = |f: &dyn Fn(&Person) -> f64| {
+            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
+        };
+        let mean_motivation = mean(&|q| q.motivation.at(t));
+        let mean_quality_share = mean(&|q| q.effort[1]);
+        let mean_gaming = mean(&|q| q.gaming);
+        let supportive = present.iter().map(|&p| self.supportive_of(p)).sum::<f64>() / n;
+        let micro = present
+            .iter()
+            .map(|&p| self.leadership(p).micro)
+            .sum::<f64>()
+            / n;
+        let blocked = present
+            .iter()
+            .filter(|&&p| self.people[p].blocked_until > t)
+            .count() as f64
+            / n;
+        let rush = rules::rush(lv.kappa, self.teams[k].pressure.at(t), self.teams[k].gap);
+        let monitoring = rules::monitoring(lv.review_period_days, lv.time_monitor);
+        let rank_competition = if lv.subjective_weight < 0.3 { 1.0 } else { 0.3 };
+        {
+            let skill = self.teams[k].manager_skill;
+            let punish_rate = self.teams[k].punish_rate;
+            let team = &mut self.teams[k];
+            team.supportive = supportive;
+            team.blocked_share = blocked;
+            team.mastery = sigmoid(
+                -0.5 + 1.0 * team.safety.at(t) + 1.0 * mean_motivation
+                    - 1.0 * lv.kappa * rank_competition,
+            );
+            let (k_target, k_tau) =
+                rules::capability_dynamics(mean_quality_share, mean_gaming + rush);
+            team.capability.retune(t, k_target, k_tau);
+            let safety = rules::safety_target(
+                supportive,
+                skill,
+                lv.failure_tolerance,
+                punish_rate,
+                lv.kappa,
+                monitoring,
+            );
+            team.safety.set_target(t, safety);
+            let (v_target, v_tau) = rules::vision_dynamics(lv.time_vision, skill);
+            team.vision.retune(t, v_target, v_tau);
+            let r_target = sigmoid(-1.0 + 8.0 * lv.time_relate);
+            for r in &mut team.relationships {
+                r.set_target(t, r_target);
+            }
+            // R16 (upskilling): dq/dt = 0.0002 mgr_train - 0.0005 (q - q0), Euler over a week:
+            // about +0.3 SD after a year at 6 days a year.
+            team.manager_skill += UPDATE_PERIOD
+                * (0.0002 * lv.manager_training_days
+                    - 0.0005 * (team.manager_skill - team.manager_skill_start));
+        }
+        let autonomy_support = supportive * (1.0 - micro);
+        for p in present {
+            self.update_person(p, autonomy_support, monitoring);
+        }
+        self.refresh_rework(k);
+    }
+
+    fn update_person(&mut self, p: usize, autonomy_support: f64, monitoring: f64) {
+        let t = self.now;
+        let lv = self.levers;
+        let k = self.people[p].team;
+        let leadership = self.leadership(p);
+        let alignment = self.alignment(k);
+        let relationships = self.relationship_capital(k);
+        let coaching = self.coaching();
+        let one_on_one = self.one_on_one_intensity();
+        let hindrance = self.hindrance(p);
+        let team = &self.teams[k];
+        let safety = team.safety.at(t);
+        let vision = team.vision.at(t);
+        let mastery = team.mastery;
+        let gap = team.gap;
+        let pressure = team.pressure.at(t);
+        let near = team.near;
+        let skill = team.manager_skill;
+        let churn = if team.churn_until > t { 1.0 } else { 0.0 };
+        let punish_rate = team.punish_rate;
+        let supportive = team.supportive;
+        let unplanned_per_head = team.incidents.len() as f64 / self.org.team_size as f64;
+        let customer_feedback = if lv.kpi_set == KpiSet::Balanced {
+            1.0
+        } else {
+            0.0
+        };
+        let kpi_clarity = if lv.kappa > 0.0 { 1.0 } else { 0.0 };
+        let challenge = if gap > -0.1 {
+            lv.target_stretch.min(0.1) / 0.1
+        } else {
+            0.0
+        };
+        let labor_market = self.labor_market;
+        let coach_hours_per_day = 45.0 * lv.time_coach / self.org.team_size as f64 / 5.0;
+
+        let person = &mut self.people[p];
+        let competence = person.competence.at(t);
+        let motivation = person.motivation.at(t);
+        let exhaustion = person.exhaustion.at(t);
+        let autonomy = person.autonomy.at(t);
+        let efficacy = person.efficacy.at(t);
+        let relatedness = person.relatedness.at(t);
+        let usefulness = person.usefulness.at(t);
+        let trust = person.trust.at(t);
+        let engagement = person.engagement.at(t);
+
+        // R1: needs, clarity, usefulness, development.
+        let needs = rules::need_targets(&rules::NeedInputs {
+            kappa: lv.kappa,
+            monitoring,
+            micro: leadership.micro,
+            experiment_time: lv.experiment_time,
+            competence,
+            success: person.success,
+            punished: person.punished,
+            coaching,
+            trust,
+            safety,
+            one_on_one,
+            relationships,
+            vision,
+            kpi_clarity,
+            churn,
+            alignment,
+            customer_feedback,
+            training_days: lv.training_days,
+        });
+        person.autonomy.set_target(t, needs[0]);
+        person.efficacy.set_target(t, needs[1]);
+        person.relatedness.set_target(t, needs[2]);
+        person.clarity.set_target(t, needs[3]);
+        person.usefulness.set_target(t, needs[4]);
+        person.development.set_target(t, needs[5]);
+
+        // R2: autonomous motivation, crowded out by control without autonomy support.
+        let difficulty = 0.6;
+        let fit = 1.0 - (difficulty - competence).abs();
+        person.motivation.set_target(
+            t,
+            rules::motivation_target(
+                autonomy,
+                efficacy,
+                relatedness,
+                usefulness,
+                fit,
+                lv.kappa,
+                autonomy_support,
+            ),
+        );
+
+        // R3: engagement.
+        person.engagement.set_target(
+            t,
+            rules::engagement_target(&rules::EngagementInputs {
+                motivation,
+                clarity: person.clarity.at(t),
+                development: person.development.at(t),
+                mastery_climate: mastery,
+                challenge,
+                hindrance,
+                exhaustion,
+                manager_engagement: 0.5,
+                manager_skill: skill,
+                offset: person.offset_engagement,
+            }),
+        );
+
+        // R7: trust.
+        person.trust.set_target(
+            t,
+            rules::trust_target(
+                one_on_one,
+                skill,
+                lv.failure_tolerance,
+                lv.consistency,
+                punish_rate,
+                lv.kappa,
+                supportive,
+            ),
+        );
+
+        // R4: effort shares.
+        let punished_recently = if person.failure_punished_until > t {
+            1.0
+        } else {
+            0.0
+        };
+        person.effort = rules::effort_shares(
+            lv.kappa,
+            pressure,
+            motivation,
+            mastery,
+            relationships,
+            safety,
+            lv.experiment_time,
+            lv.failure_tolerance,
+            punished_recently,
+        );
+
+        // R6: gaming propensity.
+        person.gaming = rules::gaming_propensity(
+            lv.kappa,
+            pressure,
+            near,
+            motivation,
+            trust,
+            lv.audit_probability,
+            vision,
+        );
+
+        // R8: hours and exhaustion.
+        let mut hours =
+            rules::hours_target(lv.hours_cap, lv.kappa, pressure, gap, unplanned_per_head);
+        if person.relief_until > t {
+            hours = hours.min(40.0);
+        }
+        person.hours.set_target(t, hours);
+        let support = (coaching + safety) / 2.0;
+        let mut x_target = rules::exhaustion_target(
+            person.hours.at(t),
+            hindrance,
+            support,
+            autonomy,
+            person.offset_exhaustion,
+        );
+        if person.shock_until > t {
+            x_target = (x_target + 0.2).min(1.0);
+        }
+        person.exhaustion.set_target(t, x_target);
+
+        // R9: quality of the next completions.
+        let rush = rules::rush(lv.kappa, pressure, gap);
+        let capability = self.teams[k].capability.at(t);
+        let person = &mut self.people[p];
+        person.quality = rules::quality(
+            competence,
+            capability,
+            person.effort[1],
+            motivation,
+            exhaustion,
+            rush,
+        );
+
+        // R10: competence growth.
+        let (c_target, c_tau) = rules::competence_dynamics(
+            person.effort[0],
+            fit,
+            coach_hours_per_day,
+            skill,
+            leadership.match_quality,
+            lv.training_days,
+        );
+        person.competence.retune(t, c_target, c_tau);
+
+        // R15: quit hazard (integrated against the threshold drawn at hire).
+        let hazard = rules::quit_hazard(
+            engagement,
+            trust,
+            competence,
+            person.burned_out,
+            labor_market,
+            lv.time_coach,
+        );
+        person.quit_accumulated += person.quit_rate * (t - person.quit_since);
+        person.quit_since = t;
+        person.quit_rate = hazard;
+        if !person.notice {
+            let when = t + (person.quit_threshold - person.quit_accumulated).max(0.0) / hazard;
+            self.at_slot(when, Self::slot(p, SLOT_QUIT), Event::QuitNotice(p));
+        }
+
+        // R12: experiment proposals, λ_X = 0.05 e_X ψ (0.5 + A) per day.
+        let person = &mut self.people[p];
+        person.experiment_accumulated += person.experiment_rate * (t - person.experiment_since);
+        person.experiment_since = t;
+        person.experiment_rate = 0.05 * person.effort[3] * safety * (0.5 + autonomy);
+        if !person.experimenting && person.experiment_rate > 0.0 {
+            let when = t
+                + (person.experiment_threshold - person.experiment_accumulated).max(0.0)
+                    / person.experiment_rate;
+            self.at_slot(
+                when,
+                Self::slot(p, SLOT_EXPERIMENT),
+                Event::ExperimentProposal(p),
+            );
+        }
+
+        self.schedule_burnout(p);
+        self.refresh_person(p);
+    }
+
+    fn schedule_burnout(&mut self, p: usize) {
+        let t = self.now;
+        let person = &self.people[p];
+        if !person.burned_out {
+            let when = person.exhaustion.crossing_time(rules::BURNOUT_ON);
+            match when {
+                Some(when) => {
+                    self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutOnset(p))
+                }
+                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
+            }
+        } else {
+            let earliest = person.burnout_since + rules::BURNOUT_MIN_DAYS;
+            let when = if person.exhaustion.at(t.max(earliest)) <= rules::BURNOUT_OFF {
+                Some(earliest)
+            } else {
+                person
+                    .exhaustion
+                    .crossing_time(rules::BURNOUT_OFF)
+                    .map(|c| c.max(earliest))
+            };
+            match when {
+                Some(when) => {
+                    self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutRecovery(p))
+                }
+                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
+            }
+        }
+    }
+
+    /// Settles `p`'s progress, recomputes the rate of the task in hand, starts new work if idle,
+    /// and reschedules the completion (MODEL-SPEC C.10, rate changes).
+    fn refresh_person(&mut self, p: usize) {
+        let t = self.now;
+        let elapsed = t - self.people[p].work_since;
+        {
+            let person = &mut self.people[p];
+            if let Some(remaining) = person.incident.as_mut() {
+                *remaining -= person.rate * elapsed;
+            } else if let Some(work) = person.work.as_mut() {
+                work.remaining -= person.rate * elapsed;
+            }
+            person.work_since = t;
+        }
+        if !self.people[p].present {
+            return;
+        }
+        if self.people[p].incident.is_none()
+            && self.people[p].work.is_none()
+            && !self.people[p].notice
+            && self.availability(p) > 0.0
+        {
+            self.start_next_item(p);
+        }
+        let omega = self.omega(p);
+        let person = &mut self.people[p];
+        if let Some(remaining) = person.incident {
+            person.rate = omega;
+            let when = if omega > 0.0 {
+                t + remaining.max(0.0) / omega
+            } else {
+                f64::INFINITY
+            };
+            self.calendar.cancel(Self::slot(p, SLOT_PLANNED));
+            self.at_slot(when, Self::slot(p, SLOT_INCIDENT), Event::IncidentDone(p));
+        } else if let Some(work) = person.work {
+            let blocked = person.blocked_until > t;
+            person.rate = if blocked {
+                0.0
+            } else {
+                omega * person.effort[0]
+            };
+            let when = if person.rate > 0.0 {
+                t + work.remaining.max(0.0) / person.rate
+            } else {
+                f64::INFINITY
+            };
+            self.at_slot(when, Self::slot(p, SLOT_PLANNED), Event::PlannedDone(p));
+        } else {
+            person.rate = 0.0;
+        }
+    }
+
+    fn start_next_item(&mut self, p: usize) {
+        let k = self.people[p].team;
+        let t = self.now;
+        let lv = self.levers;
+        let xi = if lv.kpi_set.counts_items() {
+            0.8 * lv.kappa
+        } else {
+            0.0
+        };
+        let sigma = self.estimation_noise(k);
+        let backlog = &mut self.teams[k].backlog;
+        let mut best: Option<(usize, f64)> = None;
+        let mut i = 0;
+        while i < backlog.len() {
+            let item = backlog[i];
+            if item.expires <= t {
+                backlog.swap_remove(i);
+                continue;
+            }
+            let score =
+                (1.0 - xi) * (item.value.ln() + sigma * item.estimate_noise) - item.size.ln();
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some((i, score));
+            }
+            i += 1;
+        }
+        let Some((index, _)) = best else { return };
+        let item = backlog.swap_remove(index);
+        let rng = &mut self.person_rngs[p][R_WORK];
+        let (u, share) = (rng.random::<f64>(), rng.random::<f64>());
+        let premature = if u < 0.5 * self.people[p].gaming {
+            0.3 + 0.3 * share
+        } else {
+            0.0
+        };
+        self.people[p].work = Some(Work {
+            item,
+            remaining: item.size * (1.0 - premature),
+            premature,
+        });
+    }
+
+    fn estimation_noise(&self, k: usize) -> f64 {
+        if self.teams[k].value_informed {
+            0.7_f64.min(self.dist.estimation_noise)
+        } else {
+            self.dist.estimation_noise
+        }
+    }
+
+    fn estimate(&self, k: usize, item: &Item) -> f64 {
+        item.value * (self.estimation_noise(k) * item.estimate_noise).exp()
+    }
+
+    // ----- work -------------------------------------------------------------------------------
+
+    fn deliver(&mut self, k: usize, item: &Item, factor: f64) {
+        let value = item.value
+            * self.value_scale
+            * self.alignment(k)
+            * (-COST_OF_DELAY * (self.now - item.arrival)).exp()
+            * factor;
+        self.ledger.value += value;
+        self.teams[k].window.true_value += value;
+    }
+
+    fn planned_done(&mut self, p: usize) {
+        let t = self.now;
+        let Some(work) = self.people[p].work.take() else {
+            return;
+        };
+        let k = self.people[p].team;
+        let lv = self.levers;
+        let item = work.item;
+        let estimate = self.estimate(k, &item);
+        let (u_defer, u_defect, u_noise, u_delay) = {
+            let rng = &mut self.person_rngs[p][R_WORK];
+            (
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                normal(rng),
+                exp1(rng),
+            )
+        };
+        // G4 timing: with the target already met and over 15% of the window left, defer.
+        let team = &self.teams[k];
+        let window_left = team.window_start + lv.review_period_days - t;
+        let target_items = team.baseline.map_or(f64::INFINITY, |b| team.target * b[0]);
+        let defer = lv.kpi_set.counts_items()
+            && team.window.items >= target_items
+            && window_left > 0.15 * lv.review_period_days
+            && u_defer < self.people[p].gaming;
+        let value_factor = if defer { 0.93 } else { 1.0 };
+        {
+            let team = &mut self.teams[k];
+            if defer {
+                team.window.deferred += 1.0;
+                team.window.gamed = true;
+            } else {
+                team.window.items += 1.0;
+            }
+            team.window.value_estimate +=
+                estimate * (1.0 + self.dist.kpi_noise_cv * u_noise).max(0.0);
+        }
+        self.ledger.items_reported += 1.0;
+        self.ledger.implied_value += estimate * self.value_scale;
+        if work.premature > 0.0 {
+            // G1 premature closure: counted now; the rest returns as rework after Exp(15 d).
+            self.ledger.false_done += 1.0;
+            self.teams[k].window.gamed = true;
+            let rework = Rework {
+                remaining: item.size * work.premature,
+                item,
+                opened: t,
+                completes_item: true,
+            };
+            self.schedule_rework(k, rework, t + 15.0 * u_delay);
+        } else {
+            self.ledger.size_completed += item.size;
+            self.deliver(k, &item, value_factor);
+            if self.org.quality_dimension && u_defect > self.people[p].quality {
+                self.ledger.defects += 1.0;
+                let rework = Rework {
+                    remaining: item.size * DEFECT_REWORK_SHARE,
+                    item,
+                    opened: t,
+                    completes_item: false,
+                };
+                self.schedule_rework(k, rework, t + 15.0 * u_delay);
+            }
+        }
+        self.refresh_person(p);
+    }
+
+    fn schedule_rework(&mut self, k: usize, rework: Rework, when: f64) {
+        let index = match self.free_rework.pop() {
+            Some(i) => {
+                self.pending_rework[i] = rework;
+                i
+            }
+            None => {
+                self.pending_rework.push(rework);
+                self.pending_rework.len() - 1
+            }
+        };
+        self.at(when, Event::ReworkAppears(k, index));
+    }
+
+    fn rework_appears(&mut self, k: usize, index: usize) {
+        let rework = self.pending_rework[index];
+        self.free_rework.push(index);
+        if !rework.completes_item {
+            // Escaped defects are observed by the KPI system with probability 0.7.
+            let seen = self.team_rngs[k][T_REVIEW].random::<f64>() < 0.7;
+            if seen {
+                self.teams[k].window.defects_seen += 1.0;
+            }
+        }
+        self.settle_rework(k);
+        self.teams[k].rework.push_back(rework);
+        self.refresh_rework(k);
+    }
+
+    fn settle_rework(&mut self, k: usize) {
+        let t = self.now;
+        let team = &mut self.teams[k];
+        if let Some(head) = team.rework.front_mut() {
+            head.remaining -= team.rework_rate * (t - team.rework_since);
+        }
+        team.rework_since = t;
+    }
+
+    /// The team's rework server runs at the members' combined quality effort, FIFO.
+    fn refresh_rework(&mut self, k: usize) {
+        self.settle_rework(k);
+        let rate: f64 = self.teams[k]
+            .members
+            .iter()
+            .filter(|&&p| self.people[p].incident.is_none())
+            .map(|&p| self.omega(p) * self.people[p].effort[1])
+            .sum();
+        self.teams[k].rework_rate = rate;
+        let slot = self.team_slot(k);
+        match self.teams[k].rework.front() {
+            Some(head) if rate > 0.0 => {
+                let when = self.now + head.remaining.max(0.0) / rate;
+                self.at_slot(when, slot, Event::ReworkDone(k));
+            }
+            _ => self.calendar.cancel(slot),
+        }
+    }
+
+    fn rework_done(&mut self, k: usize) {
+        self.settle_rework(k);
+        let Some(rework) = self.teams[k].rework.pop_front() else {
+            return;
+        };
+        let t = self.now;
+        self.ledger.harm +=
+            DEFECT_HARM * rework.item.value * self.value_scale * (t - rework.opened);
+        if rework.completes_item {
+            self.ledger.size_completed += rework.item.size;
+            self.deliver(k, &rework.item, 1.0);
+        }
+        self.refresh_rework(k);
+    }
+
+    fn idea_arrival(&mut self, k: usize) {
+        let accept =
+            self.team_rngs[k][T_IDEAS].random::<f64>() < self.idea_rate(k) / self.max_idea_rate();
+        if accept {
+            let item = self.draw_item(k, self.now);
+            let backlog = &mut self.teams[k].backlog;
+            if backlog.len() >= MAX_BACKLOG {
+                backlog.remove(0);
+            }
+            backlog.push(item);
+            let idle: Vec<usize> = self.teams[k]
+                .members
+                .iter()
+                .copied()
+                .filter(|&p| {
+                    self.people[p].present
+                        && self.people[p].work.is_none()
+                        && self.people[p].incident.is_none()
+                })
+                .collect();
+            for p in idle {
+                self.refresh_person(p);
+            }
+        }
+        self.schedule_next_idea(k);
+    }
+
+    fn incident_arrival(&mut self, k: usize) {
+        let rng = &mut self.team_rngs[k][T_INCIDENTS];
+        let (u, size) = (rng.random::<f64>(), lognormal(rng, 1.0, 0.7));
+        let multiplier = if self.storm { 4.0 } else { 1.0 } * self.teams[k].surge;
+        if u < (multiplier / 6.0).min(1.0) {
+            let free = self.teams[k]
+                .members
+                .iter()
+                .copied()
+                .find(|&p| self.people[p].incident.is_none() && self.availability(p) > 0.0);
+            match free {
+                Some(p) => {
+                    self.refresh_person(p);
+                    self.people[p].incident = Some(size);
+                    self.refresh_person(p);
+                    self.refresh_rework(k);
+                }
+                None => self.teams[k].incidents.push_back(size),
+            }
+        }
+        self.schedule_next_incident(k);
+    }
+
+    fn incident_done(&mut self, p: usize) {
+        self.refresh_person(p);
+        self.people[p].incident = None;
+        let k = self.people[p].team;
+        if let Some(next) = self.teams[k].incidents.pop_front() {
+            self.people[p].incident = Some(next);
+        }
+        self.refresh_person(p);
+        self.refresh_rework(k);
+    }
+
+    fn demand_step(&mut self, k: usize) {
+        // Exact OU discretization of log demand: mean reversion 60 d, stationary SD as set.
+        let a = (-DEMAND_STEP / 60.0_f64).exp();
+        let sd = self.dist.demand_volatility;
+        let z = normal(&mut self.team_rngs[k][T_DEMAND]);
+        let team = &mut self.teams[k];
+        team.demand_log = a * team.demand_log + sd * (1.0 - a * a).sqrt() * z;
+        self.at(self.now + DEMAND_STEP, Event::DemandStep(k));
+    }
+
+    // ----- management events ------------------------------------------------------------------
+
+    fn kpi_components(&self, k: usize) -> [f64; 4] {
+        let team = &self.teams[k];
+        let t = self.now;
+        let members: Vec<usize> = team
+            .members
+            .iter()
+            .copied()
+            .filter(|&p| self.people[p].present)
+            .collect();
+        let pulse = members
+            .iter()
+            .map(|&p| self.people[p].engagement.at(t))
+            .sum::<f64>()
+            / members.len().max(1) as f64;
+        [
+            team.window.items,
+            team.window.value_estimate,
+            team.window.true_value,
+            pulse + 0.05 * (1.0 - team.safety.at(t)),
+        ]
+    }
+
+    fn review(&mut self, k: usize) {
+        let lv = self.levers;
+        let t = self.now;
+        let (u_misreport, u_punish, u_audit, u_detect, u_shift, z_pulse) = {
+            let rng = &mut self.team_rngs[k][T_REVIEW];
+            (
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                normal(rng),
+            )
+        };
+        let mut y = self.kpi_components(k);
+        y[3] += self.dist.survey_noise_sd * z_pulse;
+        let members: Vec<usize> = self.teams[k]
+            .members
+            .iter()
+            .copied()
+            .filter(|&p| self.people[p].present)
+            .collect();
+        let mean_gaming = members.iter().map(|&p| self.people[p].gaming).sum::<f64>()
+            / members.len().max(1) as f64;
+        let defects = self.teams[k].window.defects_seen;
+        let team = &mut self.teams[k];
+        team.value_informed = lv.kpi_set.value_informed() && lv.kappa > 0.0;
+        let Some(base) = team.baseline else {
+            // The first quarter is a baseline period without consequences: reviews in it
+            // accumulate, and the target is the baseline rate stretched by σ_T.
+            if t + 1e-9 < BASELINE_DAYS {
+                return;
+            }
+            let per_window = lv.review_period_days / t;
+            team.baseline = Some([
+                (y[0] * per_window).max(1.0),
+                (y[1] * per_window).max(1e-3),
+                (y[2] * per_window).max(1e-3),
+                y[3].max(0.1),
+            ]);
+            team.target = 1.0 + lv.target_stretch;
+            team.window = Window {
+                items: team.window.deferred,
+                ..Window::default()
+            };
+            team.window_start = t;
+            return;
+        };
+        let defect_score = (2.0 - defects / (base[0] * 0.15).max(1.0)).clamp(0.0, 2.0);
+        let measured = match lv.kpi_set {
+            KpiSet::ItemsClosed => y[0] / base[0],
+            KpiSet::ValueWeighted => y[1] / base[1],
+            KpiSet::Balanced => {
+                0.4 * y[1] / base[1]
+                    + 0.2 * defect_score
+                    + 0.2 * y[2] / base[2]
+                    + 0.2 * y[3] / base[3]
+            }
+        };
+        let mut gap = (measured - team.target) / team.target;
+        // G3 threshold misreport (bunching at the target).
+        if (-0.05..0.0).contains(&gap) && u_misreport < mean_gaming {
+            gap = 0.0;
+            team.window.gamed = true;
+        }
+        team.attainment = 1.0 + gap;
+        let mut punitive = false;
+        if gap < 0.0 {
+            team.pressure.jump(t, 2.0 * lv.kappa * gap.abs(), 1.0, 2.0);
+            punitive = u_punish < lv.punishment * (gap.abs() / 0.1).min(1.0);
+        } else {
+            team.pressure.jump(t, -0.2, 1.0, 2.0);
+            team.target *= 1.0 + lv.ratchet;
+        }
+        team.near = if (-0.05..0.0).contains(&gap) {
+            1.0
+        } else {
+            0.7 * team.near
+        };
+        team.gap = gap;
+        // Audits (E17).
+        let detected = u_audit < lv.audit_probability && team.window.gamed && u_detect < 0.7;
+        if detected {
+            team.pressure.jump(t, 0.3, 1.0, 2.0);
+            team.safety.jump(t, -0.1, 0.0, 1.0);
+            if lv.punishment > 0.5 {
+                punitive = true;
+            }
+            self.ledger.gaming_detected += 1.0;
+        }
+        let weight = 1.0 - (-lv.review_period_days / 90.0).exp();
+        let team = &mut self.teams[k];
+        team.punish_rate =
+            (1.0 - weight) * team.punish_rate + weight * if punitive { 1.0 } else { 0.0 };
+        if punitive {
+            team.safety.jump(t, -0.05, 0.0, 1.0);
+        }
+        // Information value: a value-informed KPI reveals a market shift.
+        let kpi_cos = self.kpi_cos();
+        let true_angle = self.true_angle;
+        let team = &mut self.teams[k];
+        if team.shift_pending && lv.kappa > 0.0 && u_shift < 0.5 * kpi_cos.abs() {
+            team.shift_pending = false;
+            team.direction_angle = true_angle;
+            team.vision.jump(t, 0.1, 0.0, 1.0);
+        }
+        let team = &mut self.teams[k];
+        team.window = Window {
+            items: team.window.deferred,
+            ..Window::default()
+        };
+        team.window_start = t;
+        let controlling = lv.punishment > 0.5 || lv.subjective_weight < 0.3;
+        let autonomy_support = team.supportive;
+        let hit = gap >= 0.0;
+        for p in members {
+            let person = &mut self.people[p];
+            if detected {
+                person.trust.jump(t, -0.2, 0.0, 1.0);
+            }
+            if punitive {
+                person.trust.jump(t, -0.05, 0.0, 1.0);
+                person.efficacy.jump(t, -0.05, 0.0, 1.0);
+                person.punished_until = t + 30.0;
+            }
+            // R2 crowding out at each review.
+            if controlling {
+                person
+                    .motivation
+                    .jump(t, -0.02 * lv.kappa * (1.0 - autonomy_support), 0.0, 1.0);
+            } else {
+                person.motivation.jump(t, 0.01, 0.0, 1.0);
+            }
+            person.success = (1.0 - weight) * person.success + weight * if hit { 1.0 } else { 0.0 };
+            person.punished =
+                (1.0 - weight) * person.punished + weight * if punitive { 1.0 } else { 0.0 };
+        }
+    }
+
+    fn one_on_one(&mut self, p: usize) {
+        if !self.people[p].present {
+            return;
+        }
+        let t = self.now;
+        let k = self.people[p].team;
+        let acc = self.manager_accuracy(k);
+        let u = self.person_rngs[p][R_PERSON].random::<f64>();
+        let person = &mut self.people[p];
+        if person.exhaustion.at(t) > 0.65 && person.trust.at(t) > 0.5 && u < acc {
+            person.relief_until = t + 20.0;
+        }
+    }
+
+    fn quit_notice(&mut self, p: usize) {
+        let t = self.now;
+        let person = &mut self.people[p];
+        if !person.present || person.notice {
+            return;
+        }
+        person.notice = true;
+        self.at(t + 10.0, Event::Exit(p));
+        self.refresh_person(p);
+    }
+
+    fn accrue_wages(&mut self) {
+        let t = self.now;
+        let present = self.people.iter().filter(|q| q.present).count() as f64;
+        let managers = self.teams.len() as f64;
+        self.ledger.wages += (present * WAGE_PER_PERSON_DAY + managers * WAGE_PER_MANAGER_DAY)
+            * (t - self.ledger.wage_clock);
+        self.ledger.wage_clock = t;
+    }
+
+    fn exit(&mut self, p: usize) {
+        self.refresh_person(p);
+        self.accrue_wages();
+        self.ledger.quits += 1.0;
+        let k = self.people[p].team;
+        let person = &mut self.people[p];
+        person.present = false;
+        if let Some(work) = person.work.take() {
+            self.teams[k].backlog.push(work.item);
+        }
+        if let Some(incident) = self.people[p].incident.take() {
+            self.teams[k].incidents.push_front(incident);
+        }
+        for kind in 0..SLOTS_PER_PERSON {
+            self.calendar.cancel(Self::slot(p, kind));
+        }
+        let delay = lognormal(&mut self.person_rngs[p][R_HIRE], 40.0, 0.4);
+        self.at(self.now + delay, Event::Hire(p));
+        self.refresh_rework(k);
+    }
+
+    fn hire(&mut self, p: usize) {
+        self.accrue_wages();
+        let k = self.people[p].team;
+        self.ledger.hiring += HIRING_COST;
+        let person = self.new_person(p, k, self.now, true);
+        self.people[p] = person;
+        let monitoring =
+            rules::monitoring(self.levers.review_period_days, self.levers.time_monitor);
+        let support = self.teams[k].supportive;
+        self.update_person(p, support, monitoring);
+    }
+
+    fn burnout_onset(&mut self, p: usize) {
+        let t = self.now;
+        let (u, leave) = {
+            let rng = &mut self.person_rngs[p][R_SICK];
+            (rng.random::<f64>(), 40.0 * exp1(rng))
+        };
+        let person = &mut self.people[p];
+        if person.burned_out || !person.present {
+            return;
+        }
+        person.burned_out = true;
+        person.burnout_since = t;
+        if u < 0.3 && !person.absent {
+            person.absent = true;
+            self.at(t + leave, Event::SickEnd(p));
+        }
+        self.schedule_burnout(p);
+        self.refresh_person(p);
+    }
+
+    fn burnout_recovery(&mut self, p: usize) {
+        let t = self.now;
+        let person = &mut self.people[p];
+        if person.burned_out
+            && t >= person.burnout_since + rules::BURNOUT_MIN_DAYS - 1e-9
+            && person.exhaustion.at(t) <= rules::BURNOUT_OFF + 1e-9
+        {
+            person.burned_out = false;
+        }
+        self.schedule_burnout(p);
+        self.refresh_person(p);
+    }
+
+    fn experiment_proposal(&mut self, p: usize) {
+        let t = self.now;
+        let duration = {
+            let rng = &mut self.person_rngs[p][R_EXPERIMENT];
+            7.5 * (exp1(rng) + exp1(rng))
+        };
+        let threshold = exp1(&mut self.person_rngs[p][R_EXPERIMENT]);
+        let person = &mut self.people[p];
+        if !person.present || person.experimenting {
+            return;
+        }
+        person.experimenting = true;
+        person.experiment_accumulated = 0.0;
+        person.experiment_threshold = threshold;
+        person.experiment_since = t;
+        self.ledger.experiments += 1.0;
+        self.at(t + duration, Event::ExperimentEnd(p));
+    }
+
+    fn experiment_end(&mut self, p: usize) {
+        let t = self.now;
+        let lv = self.levers;
+        let (u_success, u_tolerate, gain) = {
+            let rng = &mut self.person_rngs[p][R_EXPERIMENT];
+            (
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                lognormal(rng, 0.02, 0.8),
+            )
+        };
+        let k = self.people[p].team;
+        let person = &mut self.people[p];
+        person.experimenting = false;
+        person.experiment_since = t;
+        if !person.present {
+            return;
+        }
+        let success = u_success < 0.33 * (0.7 + 0.6 * person.competence.at(t));
+        if success {
+            person.success = 0.9 * person.success + 0.1;
+            let team = &mut self.teams[k];
+            team.process = (team.process * (1.0 + gain)).min(1.5);
+        } else if u_tolerate < lv.failure_tolerance {
+            person.competence.jump(t, 0.01, 0.0, 1.0);
+            self.teams[k].safety.jump(t, 0.01, 0.0, 1.0);
+        } else {
+            person.efficacy.jump(t, -0.05, 0.0, 1.0);
+            person.punished = 0.9 * person.punished + 0.1;
+            person.failure_punished_until = t + 90.0;
+            self.teams[k].safety.jump(t, -0.04, 0.0, 1.0);
+        }
+    }
+
+    fn sick_start(&mut self, p: usize) {
+        let (u, duration) = {
+            let rng = &mut self.person_rngs[p][R_SICK];
+            (rng.random::<f64>(), 1.5 * exp1(rng))
+        };
+        let person = &self.people[p];
+        // Candidates arrive at the burned-out rate; others keep 1/1.63 of them (thinning).
+        if !person.present || person.absent || !(person.burned_out || u < 1.0 / 1.63) {
+            return;
+        }
+        self.refresh_person(p);
+        self.people[p].absent = true;
+        self.at(self.now + duration, Event::SickEnd(p));
+        self.refresh_person(p);
+        let k = self.people[p].team;
+        self.refresh_rework(k);
+    }
+
+    fn help_request(&mut self, k: usize) {
+        let t = self.now;
+        let (u_edge, u_member, u_accept, size, refused_days) = {
+            let rng = &mut self.team_rngs[k][T_HELP];
+            (
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                rng.random::<f64>(),
+                0.5 * exp1(rng),
+                4.0 * exp1(rng),
+            )
+        };
+        let edge = ((u_edge * DEPENDENCIES as f64) as usize).min(DEPENDENCIES - 1);
+        let helper = self.teams[k].dependencies[edge];
+        let lv = self.levers;
+        let r = self.teams[k].relationships[edge].at(t);
+        let helpers: Vec<usize> = self.teams[helper]
+            .members
+            .iter()
+            .copied()
+            .filter(|&p| self.people[p].present)
+            .collect();
+        let help_share = helpers
+            .iter()
+            .map(|&p| self.people[p].effort[2])
+            .sum::<f64>()
+            / helpers.len().max(1) as f64;
+        let accept_p = sigmoid(
+            -0.5 + 2.5 * r + 3.0 * (help_share - 0.05)
+                - 1.5 * lv.kappa * self.teams[helper].pressure.at(t),
+        );
+        let accepted = u_accept < accept_p && helper != k;
+        self.ledger.help_requests += 1.0;
+        let blocked_for = if accepted {
+            self.ledger.help_accepted += 1.0;
+            self.teams[k].relationships[edge].jump(t, 0.04 * (1.0 - r), 0.0, 1.0);
+            let capacity: f64 = helpers
+                .iter()
+                .map(|&p| self.omega(p) * self.people[p].effort[2])
+                .sum();
+            size / capacity.max(0.05)
+        } else {
+            self.teams[k].relationships[edge].jump(t, -0.04 * r, 0.0, 1.0);
+            refused_days
+        };
+        let members: Vec<usize> = self.teams[k]
+            .members
+            .iter()
+            .copied()
+            .filter(|&p| self.people[p].work.is_some())
+            .collect();
+        if !members.is_empty() {
+            let p = members[((u_member * members.len() as f64) as usize).min(members.len() - 1)];
+            self.refresh_person(p);
+            self.people[p].blocked_until = self.people[p].blocked_until.max(t + blocked_for);
+            self.refresh_person(p);
+            self.at(t + blocked_for, Event::Unblock(p));
+        }
+        let gap = exp1(&mut self.team_rngs[k][T_HELP]) / (HELP_RATE * DEPENDENCIES as f64);
+        self.at(t + gap, Event::HelpRequest(k));
+    }
+
+    fn market_shift(&mut self) {
+        let t = self.now;
+        let (u_angle, u_sign, u_detect) = {
+            let rng = &mut self.market_rng;
+            (rng.random::<f64>(), rng.random::<f64>(), exp1(rng))
+        };
+        let degrees = 15.0 + 30.0 * u_angle;
+        let sign = if u_sign < 0.5 { -1.0 } else { 1.0 };
+        self.true_angle += sign * degrees.to_radians();
+        for person in self.people.iter_mut().filter(|q| q.present) {
+            let c = person.competence.at(t);
+            person.competence.reset(t, c * (1.0 - 0.1 * degrees / 45.0));
+        }
+        for team in &mut self.teams {
+            team.shift_pending = true;
+        }
+        let mean_delay = 20.0 * (1.0 - self.levers.ground_truth) / 0.9;
+        self.at(t + mean_delay * u_detect, Event::DirectorDetects);
+    }
+
+    fn reorg(&mut self) {
+        let t = self.now;
+        for k in 0..self.teams.len() {
+            let team = &mut self.teams[k];
+            let v = team.vision.at(t);
+            team.vision.reset(t, 0.6 * v);
+            team.churn_until = t + 60.0;
+            let members = team.members.clone();
+            for p in members {
+                let u = self.team_rngs[k][T_REVIEW].random::<f64>();
+                let person = &mut self.people[p];
+                person.trust.jump(t, -0.05, 0.0, 1.0);
+                if u < 0.3 && person.work.is_some() {
+                    self.refresh_person(p);
+                    self.people[p].work = None;
+                    self.refresh_person(p);
+                }
+            }
+        }
+    }
+
+    // ----- recording ------------------------------------------------------------------------
+
+    fn open_harm(&self) -> f64 {
+        let t = self.now;
+        let queued: f64 = self
+            .teams
+            .iter()
+            .flat_map(|team| team.rework.iter())
+            .map(|r| r.item.value * (t - r.opened))
+            .sum();
+        // Rework not yet surfaced is also harming (defects in use, false "done").
+        let free: std::collections::HashSet<usize> = self.free_rework.iter().copied().collect();
+        let pending: f64 = self
+            .pending_rework
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !free.contains(i))
+            .map(|(_, r)| r.item.value * (t - r.opened))
+            .sum();
+        DEFECT_HARM * self.value_scale * (queued + pending)
+    }
+
+    fn terminal_value(&self) -> f64 {
+        let mut capacity = 0.0;
+        for k in 0..self.teams.len() {
+            let a = self.alignment(k);
+            for &p in &self.teams[k].members {
+                capacity += self.omega(p) * self.people[p].effort[0] * a;
+            }
+        }
+        self.org.terminal_value_days * capacity * self.org.value_per_person_day
+    }
+
+    fn snapshot(&mut self, g: usize, record: &mut Record) {
+        let t = self.now;
+        self.accrue_wages();
+        let true_value = self.ledger.value - self.ledger.harm - self.open_harm();
+        self.ledger.value_history.push(true_value);
+        self.ledger.items_history.push(self.ledger.items_reported);
+        let back = self.grid[..=g]
+            .iter()
+            .rposition(|&d| d <= t - 21.0 + 1e-9)
+            .unwrap_or(0);
+        let span = (t - self.grid[back]).max(1e-9);
+        let value_rate = if g == 0 {
+            f64::NAN
+        } else {
+            (true_value - self.ledger.value_history[back]) / span
+        };
+        let items_rate = if g == 0 {
+            f64::NAN
+        } else {
+            5.0 * (self.ledger.items_reported - self.ledger.items_history[back]) / span
+        };
+
+        let present: Vec<usize> = (0..self.people.len())
+            .filter(|&p| self.people[p].present)
+            .collect();
+        let n = present.len().max(1) as f64;
+        let mean = |f: &dyn Fn(&Person) -> f64| {
+            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
+        };
+        let share = |f: &dyn Fn(&Person) -> bool| {
+            present.iter().filter(|&&p| f(&self.people[p])).count() as f64 / n
+        };
+        let n_teams = self.teams.len() as f64;
+        let team_mean = |f: &dyn Fn(&Team) -> f64| self.teams.iter().map(f).sum::<f64>() / n_teams;
+        let safety_by_person = present
+            .iter()
+            .map(|&p| self.teams[self.people[p].team].safety.at(t))
+            .sum::<f64>()
+            / n;
+        let capital_by_person = present
+            .iter()
+            .map(|&p| self.relationship_capital(self.people[p].team))
+            .sum::<f64>()
+            / n;
+        let trust = mean(&|q| q.trust.at(t));
+        let relatedness = mean(&|q| q.relatedness.at(t));
+        let alignment = (0..self.teams.len())
+            .map(|k| self.alignment(k))
+            .sum::<f64>()
+            / n_teams;
+
+        let row = record.at_grid_point(g);
+        let mut set = |name: &str, value: f64| row[index(name)] = value;
+        set("true_value_rate", value_rate);
+        set("true_value_cumulative", true_value);
+        set(
+            "j_true",
+            true_value - self.ledger.wages - self.ledger.hiring,
+        );
+        set("results_index", value_rate * DAYS_PER_YEAR / n);
+        set(
+            "relationships_index",
+            (trust + relatedness + safety_by_person + capital_by_person) / 4.0,
+        );
+        set("reported_output", items_rate);
+        set("reported_kpi", team_mean(&|team| team.attainment));
+        set(
+            "kpi_truth_gap",
+            if true_value > 0.0 {
+                (self.ledger.implied_value - true_value) / true_value
+            } else {
+                f64::NAN
+            },
+        );
+        set("items_closed_cumulative", self.ledger.items_reported);
+        set("size_completed_cumulative", self.ledger.size_completed);
+        set("engagement_mean", mean(&|q| q.engagement.at(t)));
+        set("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
+        set("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
+        set("autonomous_motivation", mean(&|q| q.motivation.at(t)));
+        set("need_autonomy", mean(&|q| q.autonomy.at(t)));
+        set("need_efficacy", mean(&|q| q.efficacy.at(t)));
+        set("need_relatedness", relatedness);
+        set("role_clarity", mean(&|q| q.clarity.at(t)));
+        set("usefulness", mean(&|q| q.usefulness.at(t)));
+        set("development", mean(&|q| q.development.at(t)));
+        set("trust", trust);
+        set("psychological_safety", safety_by_person);
+        set("exhaustion_mean", mean(&|q| q.exhaustion.at(t)));
+        set(
+            "high_exhaustion_share",
+            share(&|q| q.exhaustion.at(t) >= 0.5),
+        );
+        set("burnout_share", share(&|q| q.burned_out));
+        set("hours", mean(&|q| q.hours.at(t)));
+        set("competence", mean(&|q| q.competence.at(t)));
+        set("capability", team_mean(&|team| team.capability.at(t)));
+        set("vision", team_mean(&|team| team.vision.at(t)));
+        set("alignment", alignment);
+        set("quits_cumulative", self.ledger.quits);
+        set("hiring_cost_cumulative", self.ledger.hiring);
+        set("defects_cumulative", self.ledger.defects);
+        set("false_done_cumulative", self.ledger.false_done);
+        set("gaming_detected_cumulative", self.ledger.gaming_detected);
+        set("experiments_cumulative", self.ledger.experiments);
+        set(
+            "help_acceptance",
+            if self.ledger.help_requests > 0.0 {
+                self.ledger.help_accepted / self.ledger.help_requests
+            } else {
+                f64::NAN
+            },
+        );
+        set("effort_measured", mean(&|q| q.effort[0]));
+        set("effort_quality", mean(&|q| q.effort[1]));
+        set("effort_help", mean(&|q| q.effort[2]));
+        set("effort_explore", mean(&|q| q.effort[3]));
+        set("gaming_propensity", mean(&|q| q.gaming));
+    }
+
+    fn finish(&mut self, record: &mut Record) {
+        let last = self.grid.len() - 1;
+        let n_series = SERIES.len();
+        let horizon_row: Vec<f64> = record.series[last * n_series..(last + 1) * n_series].to_vec();
+        let terminal = self.terminal_value();
+        let positions = self.people.len() as f64;
+        let out = &mut record.outcomes;
+        out[..n_series].copy_from_slice(&horizon_row);
+        out[n_series] = terminal;
+        out[n_series + 1] = horizon_row[index("j_true")] + terminal;
+        out[n_series + 2] = self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
+    }
+}
