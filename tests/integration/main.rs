@@ -7,3 +7,4 @@ mod bad_input;
 mod common;
 mod determinism;
 mod queueing;
+mod stylized_facts;
