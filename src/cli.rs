@@ -33,6 +33,24 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Redraw every chart from a results folder without re-running.
+    Plot(PlotArgs),
+}
+
+/// Flags of `orgsim plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Results folder written by `orgsim run`; charts go to its `charts/` folder.
+    pub dir: PathBuf,
+    /// Image format: png or svg.
+    #[arg(long, default_value = "png")]
+    pub format: String,
+    /// Image size WIDTHxHEIGHT [pixels].
+    #[arg(long, default_value = "1600x1000")]
+    pub size: String,
+    /// Series metrics for fan charts, comma-separated [default: the key metrics present].
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
 }
 
 /// Flags of `orgsim run`; each overrides the scenario file.
@@ -62,6 +80,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not draw charts after the run (`orgsim plot` draws them later).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs a parsed command line.
@@ -69,6 +90,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
+        Command::Plot(args) => plot(&args).map(|_| ()),
     }
 }
 
@@ -80,6 +102,7 @@ pub struct RunConfig {
     pub out: PathBuf,
     pub force: bool,
     pub quiet: bool,
+    pub charts: bool,
 }
 
 impl RunConfig {
@@ -109,6 +132,7 @@ impl RunConfig {
             out,
             force: args.force,
             quiet: args.quiet,
+            charts: !args.no_charts,
         })
     }
 }
@@ -162,6 +186,9 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     };
     staging.write("run.json", &serde_json::to_vec_pretty(&run_file).expect("run file serializes"))?;
     let folder = staging.commit()?;
+    if config.charts {
+        draw_charts_after_run(&folder, config.quiet);
+    }
     if !config.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
         println!(
@@ -174,6 +201,39 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
         );
     }
     Ok(folder)
+}
+
+/// Draws the default charts of a finished run. The results are already safe on disk, so a
+/// failure here is a warning, not a failed run: `orgsim plot` can redraw them.
+fn draw_charts_after_run(folder: &Path, quiet: bool) {
+    match crate::charts::draw_all(folder, &crate::charts::PlotOptions::default()) {
+        Ok(files) if !quiet => println!(
+            "drew {} charts in {}",
+            files.len(),
+            crate::charts::data::charts_dir(folder).display()
+        ),
+        Ok(_) => {}
+        Err(error) => eprintln!(
+            "warning: charts not drawn: {error}; redraw them with `orgsim plot {}`",
+            folder.display()
+        ),
+    }
+}
+
+/// `orgsim plot`: redraws the charts of a results folder; returns the files written.
+pub fn plot(args: &PlotArgs) -> Result<Vec<PathBuf>, Error> {
+    let (width, height) = crate::charts::parse_size(&args.size)?;
+    let options = crate::charts::PlotOptions {
+        format: args.format.parse()?,
+        width,
+        height,
+        metrics: args.metrics.clone(),
+    };
+    let files = crate::charts::draw_all(&args.dir, &options)?;
+    for file in &files {
+        println!("{}", file.display());
+    }
+    Ok(files)
 }
 
 fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
