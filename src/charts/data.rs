@@ -42,7 +42,22 @@ pub struct Summary {
     pub outcome_metrics: Vec<MetricInfo>,
     pub series_metrics: Vec<MetricInfo>,
     #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+    #[serde(default)]
     pub comparisons: Vec<Comparison>,
+}
+
+/// One policy's summary of one outcome metric at the horizon.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Outcome {
+    pub policy: String,
+    pub metric: String,
+    #[serde(deserialize_with = "nullable")]
+    pub mean: f64,
+    #[serde(deserialize_with = "nullable")]
+    pub ci95_low: f64,
+    #[serde(deserialize_with = "nullable")]
+    pub ci95_high: f64,
 }
 
 /// A metric's name, label and unit, as the model declared it.

@@ -75,15 +75,16 @@ pub fn chart<DB: DrawingBackend>(
             None => metric.clone(),
         },
         Chart::Distributions => format!("Outcomes at day {horizon}, across replications"),
-        Chart::Dashboard => format!(
+        Chart::Dashboard if fig.policies().len() > 1 => format!(
             "{}: styles compared over {horizon} working days",
             fig.results.summary.scenario
         ),
+        Chart::Dashboard => format!("{}: {horizon} working days", fig.results.summary.scenario),
     };
     let body = frame(root, fig, &title)?;
     match chart {
         Chart::Tradeoff => tradeoff(&body, fig, true),
-        Chart::Fan(metric) => fan(&body, fig, metric, false),
+        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full),
         Chart::Distributions => distributions(&body, fig),
         Chart::Dashboard => dashboard(&body, fig),
     }
@@ -335,6 +336,8 @@ struct Axes<'t> {
     x_labels: usize,
     y_labels: usize,
     x_formatter: Option<&'t dyn Fn(&f64) -> String>,
+    /// Vertical grid lines (off for categorical x axes).
+    x_mesh: bool,
 }
 
 impl<'t> Axes<'t> {
@@ -343,18 +346,38 @@ impl<'t> Axes<'t> {
         area: &'a DrawingArea<DB, Shift>,
     ) -> Result<Cartesian<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
         let s = self.scale;
+        let y_decimals = prepare::tick_decimals(self.y.0, self.y.1, self.y_labels);
+        // The y label area fits the widest tick label plus the axis description, no more, so
+        // the description stays close to its ticks.
+        let tick_style = text_style(s.tick, INK);
+        let mut widest = 0;
+        for v in [self.y.0, self.y.1, (self.y.0 + self.y.1) / 2.0] {
+            widest = widest.max(
+                area.estimate_text_size(&prepare::format_tick(v, y_decimals), &tick_style)?
+                    .0,
+            );
+        }
+        let y_desc_width = if self.y_desc.is_empty() {
+            0.0
+        } else {
+            s.axis * 1.5
+        };
+        let x_desc_height = if self.x_desc.is_empty() {
+            0.0
+        } else {
+            s.axis * 1.5
+        };
         let mut builder = ChartBuilder::on(area);
         builder
             .margin(s.px(16.0))
             .margin_right(s.px(28.0))
-            .x_label_area_size((s.tick * 1.6 + s.axis * 1.6) as u32)
-            .y_label_area_size((s.tick * 4.2 + s.axis * 1.6) as u32);
+            .x_label_area_size((s.tick * 1.8 + x_desc_height) as u32)
+            .y_label_area_size(widest + s.px(18.0) + y_desc_width as u32);
         if let Some(caption) = &self.caption {
             builder.caption(caption, text_style(s.axis, INK));
         }
         let mut chart = builder.build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
         let x_decimals = prepare::tick_decimals(self.x.0, self.x.1, self.x_labels);
-        let y_decimals = prepare::tick_decimals(self.y.0, self.y.1, self.y_labels);
         let x_default = move |v: &f64| prepare::format_tick(*v, x_decimals);
         let y_format = move |v: &f64| prepare::format_tick(*v, y_decimals);
         let mut mesh = chart.configure_mesh();
@@ -373,6 +396,9 @@ impl<'t> Axes<'t> {
             Some(formatter) => mesh.x_label_formatter(formatter),
             None => mesh.x_label_formatter(&x_default),
         };
+        if !self.x_mesh {
+            mesh.disable_x_mesh();
+        }
         mesh.draw()?;
         Ok(chart)
     }
@@ -457,6 +483,7 @@ fn tradeoff<DB: DrawingBackend>(
         x_labels: 8,
         y_labels: 8,
         x_formatter: None,
+        x_mesh: true,
     };
     let mut chart = axes.build(&plot)?;
     let ppu = pixels_per_unit(&chart, x, y);
@@ -521,18 +548,52 @@ fn tradeoff<DB: DrawingBackend>(
             )))?;
         }
     }
-    // Quarter labels last, above everything, offset up and to the right of their stop.
-    let label_style = anchored(text_style(s.tick * 0.9, INK), HPos::Left, VPos::Bottom);
+    // Labels last, above everything, beside the path: "start" once, then Q1 and each year.
+    let label_size = s.tick * 0.9;
+    let mut starts: Vec<(f64, f64)> = Vec::new();
     for layer in &layers {
-        let last = layer.path.len().saturating_sub(1);
-        for (i, point) in layer.path.iter().enumerate() {
-            if let Some(text) = prepare::labelled_stop(point, i == last) {
-                let at = (
-                    point.x + f64::from(s.px(10.0)) / ppu.0,
-                    point.y + f64::from(s.px(8.0)) / ppu.1,
-                );
-                chart.draw_series(std::iter::once(Text::new(text, at, label_style.clone())))?;
-            }
+        let path = &layer.path;
+        for (i, point) in path.iter().enumerate() {
+            let here = (point.x, point.y);
+            let text = if i == 0 {
+                let pixel = (here.0 * ppu.0, here.1 * ppu.1);
+                if starts
+                    .iter()
+                    .any(|p| (p.0 - pixel.0).hypot(p.1 - pixel.1) < f64::from(s.px(30.0)))
+                {
+                    continue;
+                }
+                starts.push(pixel);
+                "start".to_string()
+            } else {
+                match prepare::labelled_stop(point, fig.horizon()) {
+                    Some(text) => text,
+                    None => continue,
+                }
+            };
+            let before = i.checked_sub(1).map(|j| (path[j].x, path[j].y));
+            let after = path.get(i + 1).map(|q| (q.x, q.y));
+            let (dx, dy) = prepare::label_offset(before, here, after, ppu, f64::from(s.px(14.0)));
+            let h = if dx > 4.0 {
+                HPos::Left
+            } else if dx < -4.0 {
+                HPos::Right
+            } else {
+                HPos::Center
+            };
+            let v = if dy > 4.0 {
+                VPos::Bottom
+            } else if dy < -4.0 {
+                VPos::Top
+            } else {
+                VPos::Center
+            };
+            let at = (here.0 + dx / ppu.0, here.1 + dy / ppu.1);
+            chart.draw_series(std::iter::once(Text::new(
+                text,
+                at,
+                anchored(text_style(label_size, INK), h, v),
+            )))?;
         }
     }
     if let Some(legend_area) = legend_area {
@@ -540,7 +601,10 @@ fn tradeoff<DB: DrawingBackend>(
         let mut items = policy_items(fig, Swatch::Line);
         items.push((Swatch::Heading, "Key".into()));
         items.push((Swatch::Dot, format!("one replication at day {horizon}")));
-        items.push((Swatch::Ring, "mean with 95% confidence ellipse".into()));
+        items.push((
+            Swatch::Ring,
+            format!("mean at day {horizon}, 95% confidence ellipse"),
+        ));
         items.push((
             Swatch::Arrow,
             "mean path from day 0, by quarter (Q1 = day 63)".into(),
@@ -560,24 +624,36 @@ fn time_axis(fig: &Figure) -> ((f64, f64), usize) {
     ((0.0, end.max(1e-9)), ticks)
 }
 
+/// How much of a fan chart to draw.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FanMode {
+    /// A chart of its own, with a legend.
+    Full,
+    /// The large panel of a dashboard: no legend, slightly smaller type.
+    Large,
+    /// A small multiple: the label as caption, the unit on the axis, smaller type.
+    Small,
+}
+
 /// A fan chart: per policy, the median over replications with its 50% and 90% bands.
 fn fan<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     metric: &str,
-    small: bool,
+    mode: FanMode,
 ) -> DrawResult<DB> {
-    let s = if small {
-        fig.scale.shrink(0.72)
-    } else {
-        fig.scale
+    let small = mode == FanMode::Small;
+    let s = match mode {
+        FanMode::Full => fig.scale,
+        FanMode::Large => fig.scale.shrink(0.9),
+        FanMode::Small => fig.scale.shrink(0.8),
     };
     let results = fig.results;
-    let (plot, legend_area) = if small {
-        (area.clone(), None)
-    } else {
+    let (plot, legend_area) = if mode == FanMode::Full {
         let (plot, legend_area) = with_legend_margin(area, fig);
         (plot, Some(legend_area))
+    } else {
+        (area.clone(), None)
     };
     let unit = fig.time.days();
     let fans: Vec<Vec<prepare::Band>> = (0..fig.policies().len())
@@ -610,6 +686,7 @@ fn fan<DB: DrawingBackend>(
         y_labels: if small { 5 } else { 8 },
         x_formatter: (fig.time != TimeUnit::WorkingDays)
             .then_some(&x_format as &dyn Fn(&f64) -> String),
+        x_mesh: true,
     };
     let mut chart = axes.build(&plot)?;
     for (p, bands) in fans.iter().enumerate() {
@@ -722,7 +799,7 @@ fn box_panel<DB: DrawingBackend>(
     let n = policies.len() as f64;
     let no_labels = |_: &f64| String::new();
     let axes = Axes {
-        x: (-0.6, n - 0.4),
+        x: (-0.5, n - 0.5),
         y,
         x_desc: String::new(),
         y_desc: unit,
@@ -731,6 +808,7 @@ fn box_panel<DB: DrawingBackend>(
         x_labels: 1,
         y_labels: 6,
         x_formatter: Some(&no_labels),
+        x_mesh: false,
     };
     let mut chart = axes.build(area)?;
     let half = 0.28;
@@ -785,10 +863,15 @@ fn box_panel<DB: DrawingBackend>(
             Circle::new((x, b.mean), s.px(7.0), INK.stroke_width(s.px(2.0))),
         ])?;
     }
-    // Policy names under their boxes when they fit; the legend names them otherwise.
-    if policies.len() <= 3 {
+    // Policy names under their boxes when they all fit; the legend names them otherwise.
+    let style = anchored(text_style(s.tick, INK), HPos::Center, VPos::Top);
+    let slot = f64::from(chart.plotting_area().dim_in_pixel().0) / n;
+    let mut fits = true;
+    for name in policies {
+        fits &= f64::from(area.estimate_text_size(name, &style)?.0) < slot * 0.92;
+    }
+    if fits {
         let base = area.get_base_pixel();
-        let style = anchored(text_style(s.tick, INK), HPos::Center, VPos::Top);
         for (p, name) in policies.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(p as f64, y.0));
             area.draw(&Text::new(
@@ -811,7 +894,7 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     if has_tradeoff {
         tradeoff(&left, fig, false)?;
     } else if let Some(first) = fans.next() {
-        fan(&left, fig, first, true)?;
+        fan(&left, fig, first, FanMode::Large)?;
     }
     let small: Vec<&String> = fans.take(4).collect();
     let (grid, text) = if small.is_empty() {
@@ -823,7 +906,7 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     if let Some(grid) = grid {
         let rows = small.len().div_ceil(2);
         for (panel, metric) in grid.split_evenly((rows, 2)).iter().zip(small) {
-            fan(panel, fig, metric, true)?;
+            fan(panel, fig, metric, FanMode::Small)?;
         }
     }
     text_panel(&text, fig, has_tradeoff)
@@ -874,8 +957,19 @@ fn text_panel<DB: DrawingBackend>(
         ),
     )];
     if has_tradeoff {
-        lines.push((MUTED, "Left: dots are replications at the horizon, rings the 95% confidence ellipse of the mean, arrows the mean path by quarter.".into()));
+        lines.push((
+            MUTED,
+            "Left: dots are replications at the horizon, rings the 95% confidence ellipse of the \
+             mean, arrows the mean path by quarter."
+                .into(),
+        ));
     }
+    lines.push((
+        MUTED,
+        "Fans: line at the median, dark band the middle 50%, light band the middle 90% of \
+         replications."
+            .into(),
+    ));
     let heads = prepare::headlines(summary, 6);
     let mut pair = String::new();
     for head in &heads {
@@ -885,27 +979,48 @@ fn text_panel<DB: DrawingBackend>(
         }
         lines.push((policy_color(head.policy), format!("\u{2022} {}", head.text)));
     }
-    if heads.is_empty() && summary.policies.len() < 2 {
-        lines.push((INK, "One policy: no differences to report.".into()));
+    if heads.is_empty() {
+        lines.push((
+            INK,
+            format!("Outcomes at day {horizon}, {} (mean):", summary.policies[0]),
+        ));
+        for line in prepare::outcome_lines(summary, 6) {
+            lines.push((policy_color(0), format!("\u{2022} {line}")));
+        }
     }
+    let bullet_style = anchored(text_style(size, INK), HPos::Left, VPos::Center);
+    let indent = area.estimate_text_size("\u{2022}  ", &bullet_style)?.0 as i32;
     for (color, line) in lines {
+        let muted = color == MUTED;
         let style = anchored(
-            text_style(size, if color == MUTED { MUTED } else { INK }),
+            text_style(size, if muted { MUTED } else { INK }),
             HPos::Left,
             VPos::Center,
         );
-        for wrapped in wrap(area, &line, &style, max_width)? {
+        // A bullet is a dot in its policy's colour; its continuation lines are indented.
+        let (text, bullet) = match line.strip_prefix("\u{2022} ") {
+            Some(rest) => (rest.to_string(), true),
+            None => (line, false),
+        };
+        let shift = if bullet { indent } else { 0 };
+        for (k, wrapped) in wrap(area, &text, &style, max_width - shift)?
+            .into_iter()
+            .enumerate()
+        {
             if y + line_height > height as i32 {
                 return Ok(());
             }
-            area.draw(&Text::new(
-                wrapped,
-                (x0, y + line_height / 2),
-                style.clone(),
-            ))?;
+            let cy = y + line_height / 2;
+            if bullet && k == 0 {
+                area.draw(&Circle::new(
+                    (x0 + indent / 3, cy),
+                    s.px(6.0),
+                    color.filled(),
+                ))?;
+            }
+            area.draw(&Text::new(wrapped, (x0 + shift, cy), style.clone()))?;
             y += line_height;
         }
-        let _ = color;
     }
     Ok(())
 }

@@ -143,17 +143,47 @@ pub fn quarter_path(x: &[(f64, f64)], y: &[(f64, f64)], horizon: f64, step: f64)
         .collect()
 }
 
-/// Which stops of a path get a text label: the first quarter, every fourth (each year) and the
-/// last stop, so a two-year path carries three or four labels.
-pub fn labelled_stop(point: &PathPoint, last: bool) -> Option<String> {
-    if point.quarter == 0 {
-        return None;
-    }
-    if last || point.quarter == 1 || point.quarter % 4 == 0 {
+/// Which stops of a path get a text label: the first quarter and every fourth (each year),
+/// so a two-year path carries two labels. The horizon stop is not labelled: the confidence
+/// ellipse marks it.
+pub fn labelled_stop(point: &PathPoint, horizon: f64) -> Option<String> {
+    let boundary =
+        (point.day - point.quarter as f64 * QUARTER_DAYS).abs() < 1e-9 && point.day <= horizon;
+    if boundary && (point.quarter == 1 || (point.quarter > 0 && point.quarter % 4 == 0)) {
         Some(format!("Q{}", point.quarter))
     } else {
         None
     }
+}
+
+/// Where a stop's label goes: an offset of `distance` pixels (x right, y up) perpendicular to
+/// the path at the stop, on its right-hand side in reading terms (positive x; upwards when the
+/// path runs level), so the label sits beside the path rather than on it. `before` and
+/// `after` are the neighbouring stops, `pixels_per_unit` the scales of the axes.
+pub fn label_offset(
+    before: Option<(f64, f64)>,
+    here: (f64, f64),
+    after: Option<(f64, f64)>,
+    pixels_per_unit: (f64, f64),
+    distance: f64,
+) -> (f64, f64) {
+    let (from, to) = (before.unwrap_or(here), after.unwrap_or(here));
+    let (dx, dy) = (
+        (to.0 - from.0) * pixels_per_unit.0,
+        (to.1 - from.1) * pixels_per_unit.1,
+    );
+    let norm = dx.hypot(dy);
+    if !(norm > 1e-9) {
+        return (
+            distance * std::f64::consts::FRAC_1_SQRT_2,
+            distance * std::f64::consts::FRAC_1_SQRT_2,
+        );
+    }
+    let (mut nx, mut ny) = (-dy / norm, dx / norm);
+    if nx < -1e-9 || (nx.abs() <= 1e-9 && ny < 0.0) {
+        (nx, ny) = (-nx, -ny);
+    }
+    (nx * distance, ny * distance)
 }
 
 /// An ellipse in data coordinates.
@@ -420,14 +450,20 @@ pub fn has_tradeoff(results: &Results) -> bool {
         .all(|m| results.replications.has(m) && results.series_metric(m).is_some())
 }
 
-/// Decimals for tick labels on an axis from `lo` to `hi` with about `ticks` ticks: enough to
-/// tell neighbouring ticks apart, and the same on every tick.
+/// Decimals for tick labels on an axis from `lo` to `hi` with at most about `ticks` ticks:
+/// those of the "nice" step (1, 2 or 5 × 10^k) plotters will pick, the same on every tick.
 pub fn tick_decimals(lo: f64, hi: f64, ticks: usize) -> usize {
-    let step = (hi - lo).abs() / ticks.max(1) as f64;
-    if !(step > 0.0) || !step.is_finite() {
+    let raw = (hi - lo).abs() / ticks.max(1) as f64;
+    if !(raw > 0.0) || !raw.is_finite() {
         return 0;
     }
-    (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+    let power = 10f64.powf(raw.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|step| *step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power);
+    (-nice.log10().floor()).clamp(0.0, 6.0) as usize
 }
 
 /// A tick label with `decimals` decimals, never "-0".
@@ -480,12 +516,12 @@ pub struct Headline {
     pub policy: usize,
     /// "policy − baseline".
     pub pair: String,
-    /// "label: +d unit (95% CI lo to hi)".
+    /// "label [unit]: +d (95% CI lo to hi)".
     pub text: String,
 }
 
 /// The dashboard headlines: for each key outcome (in [`KEY_OUTCOMES`] order, else all outcome
-/// metrics) and each comparison, "label: +d unit (95% CI lo to hi)"; at most `max` lines.
+/// metrics) and each comparison, "label [unit]: +d (95% CI lo to hi)"; at most `max` lines.
 pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
     let mut order: Vec<&str> = KEY_OUTCOMES
         .iter()
@@ -512,10 +548,10 @@ pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
                 policy,
                 pair: format!("{} \u{2212} {}", c.policy, c.baseline),
                 text: format!(
-                    "{}: {} {} (95% CI {} to {})",
+                    "{} [{}]: {} (95% CI {} to {})",
                     info.label,
-                    format_signed(c.mean_difference),
                     info.unit,
+                    format_signed(c.mean_difference),
                     format_signed(c.ci95_low),
                     format_signed(c.ci95_high)
                 ),
@@ -524,6 +560,42 @@ pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
     }
     lines.truncate(max);
     lines
+}
+
+/// For a single policy: "label [unit]: mean (95% CI lo to hi)" of the first `max` outcome
+/// metrics (key outcomes first).
+pub fn outcome_lines(summary: &Summary, max: usize) -> Vec<String> {
+    let mut order: Vec<&str> = KEY_OUTCOMES
+        .iter()
+        .copied()
+        .filter(|m| summary.outcome_metrics.iter().any(|o| o.name == *m))
+        .collect();
+    order.extend(
+        summary
+            .outcome_metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .filter(|m| !KEY_OUTCOMES.contains(m)),
+    );
+    order
+        .into_iter()
+        .filter_map(|metric| {
+            let info = summary.outcome_metrics.iter().find(|m| m.name == metric)?;
+            let row = summary
+                .outcomes
+                .iter()
+                .find(|o| o.metric == metric && o.policy == summary.policies[0])?;
+            Some(format!(
+                "{} [{}]: {} (95% CI {} to {})",
+                info.label,
+                info.unit,
+                format_value(row.mean),
+                format_value(row.ci95_low),
+                format_value(row.ci95_high)
+            ))
+        })
+        .take(max)
+        .collect()
 }
 
 /// The provenance footer: scenario, seed, replications, orgsim version.
@@ -643,10 +715,15 @@ mod tests {
         assert_eq!(path.last().unwrap().quarter, 8);
         let labels: Vec<String> = path
             .iter()
-            .enumerate()
-            .filter_map(|(i, p)| labelled_stop(p, i + 1 == path.len()))
+            .filter_map(|p| labelled_stop(p, 500.0))
             .collect();
-        assert_eq!(labels, vec!["Q1", "Q4", "Q8"]);
+        assert_eq!(labels, vec!["Q1", "Q4"]);
+        let beyond = quarter_path(&x, &y, 504.0, QUARTER_DAYS);
+        assert_eq!(
+            beyond.len(),
+            8,
+            "a stop beyond the series (day 504) is left out"
+        );
     }
 
     #[test]
@@ -655,6 +732,31 @@ mod tests {
         let path = quarter_path(&x, &x, 126.0, QUARTER_DAYS);
         assert_eq!(path.len(), 3);
         assert_eq!(interpolate(&x, 200.0), None);
+    }
+
+    #[test]
+    fn labels_sit_beside_the_path() {
+        // Path going straight up: label to the right.
+        let (dx, dy) = label_offset(
+            Some((0.0, 0.0)),
+            (0.0, 1.0),
+            Some((0.0, 2.0)),
+            (1.0, 1.0),
+            10.0,
+        );
+        assert!((dx - 10.0).abs() < 1e-12 && dy.abs() < 1e-12);
+        // Path going left: label above.
+        let (dx, dy) = label_offset(Some((2.0, 0.0)), (1.0, 0.0), None, (1.0, 1.0), 10.0);
+        assert!(dx.abs() < 1e-12 && (dy - 10.0).abs() < 1e-12);
+        // Diagonal up-right on a stretched axis: perpendicular in pixels.
+        let (dx, dy) = label_offset(
+            Some((0.0, 0.0)),
+            (1.0, 0.01),
+            Some((2.0, 0.02)),
+            (100.0, 10000.0),
+            10.0,
+        );
+        assert!((dx * 100.0 + dy * 100.0).abs() < 1e-9 && dx > 0.0);
     }
 
     #[test]
@@ -699,6 +801,8 @@ mod tests {
     #[test]
     fn tick_labels_have_enough_decimals() {
         assert_eq!(tick_decimals(0.3, 0.7, 8), 2);
+        assert_eq!(tick_decimals(0.0, 0.5, 6), 1);
+        assert_eq!(tick_decimals(9.6, 15.6, 6), 0);
         assert_eq!(tick_decimals(0.0, 500.0, 8), 0);
         assert_eq!(tick_decimals(1.0, 1.0, 8), 0);
         assert_eq!(format_tick(-0.0001, 2), "0.00");
@@ -709,7 +813,7 @@ mod tests {
     fn numbers_read_well_on_a_slide() {
         assert_eq!(format_value(0.123456), "0.123");
         assert_eq!(format_value(12.0), "12");
-        assert_eq!(format_value(1234.5), "1235");
+        assert_eq!(format_value(1234.6), "1235");
         assert_eq!(format_signed(-0.05), "\u{2212}0.05");
         assert_eq!(format_signed(0.5), "+0.5");
         assert_eq!(format_value(f64::NAN), "n/a");
