@@ -43,7 +43,7 @@ pub struct PlotArgs {
     /// Results folder written by `orgsim run`; charts go to its `charts/` folder.
     pub dir: PathBuf,
     /// Image format: png or svg.
-    #[arg(long, default_value = "png")]
+    #[arg(long, default_value = "png", value_parser = ["png", "svg"])]
     pub format: String,
     /// Image size WIDTHxHEIGHT [pixels].
     #[arg(long, default_value = "1600x1000")]
@@ -186,9 +186,6 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     };
     staging.write("run.json", &serde_json::to_vec_pretty(&run_file).expect("run file serializes"))?;
     let folder = staging.commit()?;
-    if config.charts {
-        draw_charts_after_run(&folder, config.quiet);
-    }
     if !config.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
         println!(
@@ -199,6 +196,9 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
             started.elapsed().as_secs_f64(),
             plan.threads
         );
+    }
+    if config.charts {
+        draw_charts_after_run(&folder, config.quiet);
     }
     Ok(folder)
 }

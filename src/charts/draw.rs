@@ -158,14 +158,7 @@ fn legend<DB: DrawingBackend>(
         } else {
             swatch_width + gap
         };
-        let style = text_style(
-            size,
-            if matches!(swatch, Swatch::Heading) {
-                INK
-            } else {
-                INK
-            },
-        );
+        let style = text_style(size, INK);
         let lines = wrap(area, text, &style, width as i32 - x0 - indent - gap)?;
         if matches!(swatch, Swatch::Heading) && y > s.px(40.0) as i32 {
             y += line_height / 2;

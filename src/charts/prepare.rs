@@ -173,7 +173,7 @@ pub fn label_offset(
         (to.1 - from.1) * pixels_per_unit.1,
     );
     let norm = dx.hypot(dy);
-    if !(norm > 1e-9) {
+    if norm.is_nan() || norm <= 1e-9 {
         return (
             distance * std::f64::consts::FRAC_1_SQRT_2,
             distance * std::f64::consts::FRAC_1_SQRT_2,
@@ -272,7 +272,7 @@ pub fn arrowhead(
     let (sx, sy) = pixels_per_unit;
     let (dx, dy) = ((tip.0 - from.0) * sx, (tip.1 - from.1) * sy);
     let norm = dx.hypot(dy);
-    if !(norm > 1e-6) {
+    if norm.is_nan() || norm <= 1e-6 {
         return None;
     }
     let (ux, uy) = (dx / norm, dy / norm);
@@ -454,7 +454,7 @@ pub fn has_tradeoff(results: &Results) -> bool {
 /// those of the "nice" step (1, 2 or 5 × 10^k) plotters will pick, the same on every tick.
 pub fn tick_decimals(lo: f64, hi: f64, ticks: usize) -> usize {
     let raw = (hi - lo).abs() / ticks.max(1) as f64;
-    if !(raw > 0.0) || !raw.is_finite() {
+    if raw.is_nan() || raw <= 0.0 || raw.is_infinite() {
         return 0;
     }
     let power = 10f64.powf(raw.log10().floor());
