@@ -12,6 +12,7 @@ pub mod data;
 pub mod draw;
 pub mod palette;
 pub mod prepare;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -23,7 +24,7 @@ use crate::output::{self, OutputError};
 pub use data::Results;
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/fonts/LICENSE-DejaVu`).
-static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// The font family every chart asks for. Registering the embedded font under the generic name
 /// makes SVG files fall back to the viewer's own sans-serif font.
@@ -265,8 +266,10 @@ pub fn render(
         Format::Png => {
             let mut pixels = vec![0u8; width as usize * height as usize * 3];
             {
-                let root =
-                    BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+                let bitmap = BitMapBackend::with_buffer(&mut pixels, (width, height));
+                let root = text::GlyphBackend::new(bitmap, FONT)
+                    .ok_or(ChartError::Font)?
+                    .into_drawing_area();
                 draw::chart(&root, &figure, chart).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
