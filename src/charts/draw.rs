@@ -700,15 +700,13 @@ fn fan<DB: DrawingBackend>(
         chart.draw_series(std::iter::once(Polygon::new(outer, color.mix(0.13))))?;
         chart.draw_series(std::iter::once(Polygon::new(inner, color.mix(0.28))))?;
     }
+    // Medians on top, each over a thin white halo so it stays distinct where bands overlap.
     for (p, bands) in fans.iter().enumerate() {
-        let color = policy_color(p);
-        chart.draw_series(std::iter::once(PathElement::new(
-            bands
-                .iter()
-                .map(|b| (b.day / unit, b.p50))
-                .collect::<Vec<_>>(),
-            color.stroke_width(s.px(3.5)),
-        )))?;
+        let median: Vec<(f64, f64)> = bands.iter().map(|b| (b.day / unit, b.p50)).collect();
+        chart.draw_series([
+            PathElement::new(median.clone(), WHITE.stroke_width(s.px(7.0))),
+            PathElement::new(median, policy_color(p).stroke_width(s.px(3.5))),
+        ])?;
     }
     if let Some(legend_area) = legend_area {
         let mut items = policy_items(fig, Swatch::Line);
