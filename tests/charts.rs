@@ -302,3 +302,28 @@ fn dashboard_svg_matches_golden() {
         assert!((a - b).abs() <= 1.5, "number {i}: {a} vs golden {b}");
     }
 }
+
+#[test]
+fn missing_values_and_empty_replications_still_draw() {
+    let dir = fixture_copy();
+    let series = fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+    // Blank out every quantile of trust, and keep only the header of replications.csv.
+    let blanked: String = series
+        .lines()
+        .map(
+            |line| match line.split(',').collect::<Vec<_>>().as_slice() {
+                [policy, day, "trust", ..] => format!("{policy},{day},trust,,,,,,\n"),
+                _ => format!("{line}\n"),
+            },
+        )
+        .collect();
+    fs::write(dir.path().join("timeseries.csv"), blanked).unwrap();
+    let replications = fs::read_to_string(dir.path().join("replications.csv")).unwrap();
+    let header = replications.lines().next().unwrap();
+    fs::write(dir.path().join("replications.csv"), format!("{header}\n")).unwrap();
+    let files = charts::draw_all(dir.path(), &PlotOptions::default()).unwrap();
+    assert!(names(&files).contains(&"fan_trust.png".to_string()));
+    for file in &files {
+        assert_png_ok(file, 1600, 1000);
+    }
+}
