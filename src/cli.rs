@@ -35,6 +35,24 @@ pub enum Command {
     },
     /// List the policy presets with every lever's value.
     Presets,
+    /// Redraw every chart from a results folder without re-running.
+    Plot(PlotArgs),
+}
+
+/// Flags of `orgsim plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Results folder written by `orgsim run`; charts go to its `charts/` folder.
+    pub dir: PathBuf,
+    /// Image format: png or svg.
+    #[arg(long, default_value = "png", value_parser = ["png", "svg"])]
+    pub format: String,
+    /// Image size WIDTHxHEIGHT [pixels].
+    #[arg(long, default_value = "1600x1000")]
+    pub size: String,
+    /// Series metrics for fan charts, comma-separated [default: the key metrics present].
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
 }
 
 /// Flags of `orgsim run`; each overrides the scenario file.
@@ -64,6 +82,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not draw charts after the run (`orgsim plot` draws them later).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs a parsed command line.
@@ -75,6 +96,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
             print!("{}", crate::policy::presets_table());
             Ok(())
         }
+        Command::Plot(args) => plot(&args).map(|_| ()),
     }
 }
 
@@ -86,6 +108,7 @@ pub struct RunConfig {
     pub out: PathBuf,
     pub force: bool,
     pub quiet: bool,
+    pub charts: bool,
 }
 
 impl RunConfig {
@@ -118,6 +141,7 @@ impl RunConfig {
             out,
             force: args.force,
             quiet: args.quiet,
+            charts: !args.no_charts,
         })
     }
 }
@@ -191,7 +215,43 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
             plan.threads
         );
     }
+    if config.charts {
+        draw_charts_after_run(&folder, config.quiet);
+    }
     Ok(folder)
+}
+
+/// Draws the default charts of a finished run. The results are already safe on disk, so a
+/// failure here is a warning, not a failed run: `orgsim plot` can redraw them.
+fn draw_charts_after_run(folder: &Path, quiet: bool) {
+    match crate::charts::draw_all(folder, &crate::charts::PlotOptions::default()) {
+        Ok(files) if !quiet => println!(
+            "drew {} charts in {}",
+            files.len(),
+            crate::charts::data::charts_dir(folder).display()
+        ),
+        Ok(_) => {}
+        Err(error) => eprintln!(
+            "warning: charts not drawn: {error}; redraw them with `orgsim plot {}`",
+            folder.display()
+        ),
+    }
+}
+
+/// `orgsim plot`: redraws the charts of a results folder; returns the files written.
+pub fn plot(args: &PlotArgs) -> Result<Vec<PathBuf>, Error> {
+    let (width, height) = crate::charts::parse_size(&args.size)?;
+    let options = crate::charts::PlotOptions {
+        format: args.format.parse()?,
+        width,
+        height,
+        metrics: args.metrics.clone(),
+    };
+    let files = crate::charts::draw_all(&args.dir, &options)?;
+    for file in &files {
+        println!("{}", file.display());
+    }
+    Ok(files)
 }
 
 fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {

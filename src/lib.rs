@@ -9,8 +9,10 @@
 //! - [`scenario`]: TOML scenario files, parsed then validated into domain types;
 //! - [`montecarlo`]: replications in parallel, folded in job order into [`stats`];
 //! - [`output`]: the result files, written atomically;
+//! - [`charts`]: PNG and SVG figures drawn from saved results;
 //! - [`cli`]: the command line.
 
+pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod model;
@@ -33,6 +35,10 @@ pub enum Error {
     /// The run itself failed (exit code 1).
     #[error(transparent)]
     Run(#[from] montecarlo::RunError),
+    /// Charts could not be drawn (exit code 1), or the results folder is missing or invalid
+    /// (exit code 2).
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
     /// The command line asks for something impossible (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -45,7 +51,8 @@ impl Error {
             Error::Scenario(_)
             | Error::Usage(_)
             | Error::Output(output::OutputError::Exists(_)) => 2,
-            Error::Output(_) | Error::Run(_) => 1,
+            Error::Chart(error) if error.is_input_error() => 2,
+            Error::Output(_) | Error::Run(_) | Error::Chart(_) => 1,
         }
     }
 }

@@ -1,0 +1,1017 @@
+//! Drawing the charts on any plotters backend (bitmap, SVG, or a memory buffer in tests).
+//!
+//! Every function here takes prepared numbers from [`super::prepare`] and a drawing area; none
+//! reads files or computes statistics beyond placing things. Legends sit in a reserved margin
+//! right of the plot so they never cover data. Lengths are pixels at the 1600 × 1000 reference
+//! size, scaled by [`TypeScale`].
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::palette::{policy_color, TypeScale, GRID, INK, MUTED};
+use super::prepare::{self, TimeUnit, QUARTER_DAYS, TRADEOFF_X, TRADEOFF_Y};
+use super::{Chart, Results, FONT_FAMILY};
+
+/// The result of drawing on backend `DB`.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+type Cartesian<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Everything shared by the charts of one results folder at one image size.
+pub struct Figure<'a> {
+    pub results: &'a Results,
+    pub scale: TypeScale,
+    pub time: TimeUnit,
+    /// The provenance line printed at the bottom of every image.
+    pub footer: String,
+    /// Fan chart metrics, in order (the dashboard shows the first ones).
+    pub fans: Vec<String>,
+}
+
+impl<'a> Figure<'a> {
+    /// Prepares the shared parts for an image of `width` × `height` px.
+    pub fn new(results: &'a Results, width: u32, height: u32, metrics: Option<&[String]>) -> Self {
+        Figure {
+            results,
+            scale: TypeScale::for_size(width, height),
+            time: TimeUnit::for_horizon(results.summary.horizon_days),
+            footer: prepare::provenance(&results.summary),
+            fans: prepare::fan_metrics(&results.summary, metrics).unwrap_or_default(),
+        }
+    }
+
+    fn horizon(&self) -> f64 {
+        self.results.summary.horizon_days
+    }
+
+    fn policies(&self) -> &[String] {
+        &self.results.summary.policies
+    }
+}
+
+/// Text in the embedded font, `size` px, in `color`.
+fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
+    (FONT_FAMILY, size).into_font().color(&color)
+}
+
+fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+    style.pos(Pos::new(h, v))
+}
+
+/// Draws `chart` on the whole of `root`: background, title, the chart, provenance footer.
+pub fn chart<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    chart: &Chart,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let horizon = prepare::format_value(fig.horizon());
+    let title = match chart {
+        Chart::Tradeoff => format!("Results vs relationships at day {horizon}, and the path there"),
+        Chart::Fan(metric) => match fig.results.series_metric(metric) {
+            Some(info) => format!("{} over time", info.label),
+            None => metric.clone(),
+        },
+        Chart::Distributions => format!("Outcomes at day {horizon}, across replications"),
+        Chart::Dashboard if fig.policies().len() > 1 => format!(
+            "{}: styles compared over {horizon} working days",
+            fig.results.summary.scenario
+        ),
+        Chart::Dashboard => format!("{}: {horizon} working days", fig.results.summary.scenario),
+    };
+    let body = frame(root, fig, &title)?;
+    match chart {
+        Chart::Tradeoff => tradeoff(&body, fig, true),
+        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full),
+        Chart::Distributions => distributions(&body, fig),
+        Chart::Dashboard => dashboard(&body, fig),
+    }
+}
+
+/// Draws the title and the footer; returns the area between them.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let s = fig.scale;
+    let (_, height) = root.dim_in_pixel();
+    let title_height = (s.title * 1.8) as u32;
+    let footer_height = (s.footer * 2.2) as u32;
+    let (top, rest) = root.split_vertically(title_height);
+    let (body, bottom) = rest.split_vertically(height.saturating_sub(title_height + footer_height));
+    let pad = s.px(24.0) as i32;
+    top.draw(&Text::new(
+        title.to_string(),
+        (pad, (title_height / 2) as i32),
+        anchored(text_style(s.title, INK), HPos::Left, VPos::Center),
+    ))?;
+    bottom.draw(&Text::new(
+        fig.footer.clone(),
+        (pad, (footer_height / 2) as i32),
+        anchored(text_style(s.footer, MUTED), HPos::Left, VPos::Center),
+    ))?;
+    Ok(body)
+}
+
+/// A swatch in a legend.
+enum Swatch {
+    /// A thick line in a policy colour.
+    Line(RGBColor),
+    /// A small square in a policy colour.
+    Square(RGBColor),
+    /// A faint dot.
+    Dot,
+    /// A filled ellipse with an outline.
+    Ring,
+    /// A line with an arrowhead.
+    Arrow,
+    /// A band at the given opacity.
+    Band(f64),
+    /// A box plot glyph.
+    BoxGlyph,
+    /// A white dot with an outline (the mean on a box plot).
+    MeanDot,
+    /// No swatch: a heading.
+    Heading,
+}
+
+/// Draws legend rows top-down from the top left of `area`, wrapping long texts.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    items: &[(Swatch, String)],
+) -> DrawResult<DB> {
+    let s = fig.scale;
+    let size = s.tick;
+    let (width, _) = area.dim_in_pixel();
+    let swatch_width = s.px(44.0) as i32;
+    let gap = s.px(10.0) as i32;
+    let x0 = s.px(8.0) as i32;
+    let line_height = (size * 1.3) as i32;
+    let mut y = s.px(40.0) as i32;
+    for (swatch, text) in items {
+        let indent = if matches!(swatch, Swatch::Heading) {
+            0
+        } else {
+            swatch_width + gap
+        };
+        let style = text_style(size, INK);
+        let lines = wrap(area, text, &style, width as i32 - x0 - indent - gap)?;
+        if matches!(swatch, Swatch::Heading) && y > s.px(40.0) as i32 {
+            y += line_height / 2;
+        }
+        let cy = y + line_height / 2;
+        draw_swatch(area, fig, swatch, (x0, cy), swatch_width)?;
+        for line in &lines {
+            area.draw(&Text::new(
+                line.clone(),
+                (x0 + indent, y + line_height / 2),
+                anchored(style.clone(), HPos::Left, VPos::Center),
+            ))?;
+            y += line_height;
+        }
+        y += line_height / 4;
+    }
+    Ok(())
+}
+
+fn draw_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    swatch: &Swatch,
+    (x, cy): (i32, i32),
+    width: i32,
+) -> DrawResult<DB> {
+    let s = fig.scale;
+    let h = s.px(9.0) as i32;
+    let grey = MUTED;
+    match swatch {
+        Swatch::Line(color) => area.draw(&PathElement::new(
+            vec![(x, cy), (x + width, cy)],
+            color.stroke_width(s.px(5.0)),
+        ))?,
+        Swatch::Square(color) => area.draw(&Rectangle::new(
+            [(x + width / 2 - h, cy - h), (x + width / 2 + h, cy + h)],
+            color.filled(),
+        ))?,
+        Swatch::Dot => {
+            for dx in [-12.0, 0.0, 12.0] {
+                let offset = (dx * s.factor) as i32;
+                area.draw(&Circle::new(
+                    (x + width / 2 + offset, cy),
+                    s.px(4.0),
+                    grey.mix(0.4).filled(),
+                ))?;
+            }
+        }
+        Swatch::Ring => {
+            let e = prepare::Ellipse {
+                center: (f64::from(x + width / 2), f64::from(cy)),
+                semi_axes: (f64::from(width) / 2.0, f64::from(h)),
+                angle: 0.0,
+            };
+            let points: Vec<(i32, i32)> = e
+                .outline(40)
+                .into_iter()
+                .map(|(a, b)| (a as i32, b as i32))
+                .collect();
+            area.draw(&Polygon::new(points.clone(), grey.mix(0.2)))?;
+            let mut closed = points;
+            closed.push(closed[0]);
+            area.draw(&PathElement::new(closed, grey.stroke_width(s.px(2.0))))?;
+            area.draw(&Circle::new((x + width / 2, cy), s.px(6.0), grey.filled()))?;
+        }
+        Swatch::Arrow => {
+            let tip = (x + width, cy);
+            area.draw(&PathElement::new(
+                vec![(x, cy), tip],
+                grey.stroke_width(s.px(3.5)),
+            ))?;
+            let l = s.px(14.0) as i32;
+            area.draw(&Polygon::new(
+                vec![tip, (tip.0 - l, cy - l / 2), (tip.0 - l, cy + l / 2)],
+                grey.filled(),
+            ))?;
+            area.draw(&Circle::new((x, cy), s.px(5.0), grey.filled()))?;
+        }
+        Swatch::Band(opacity) => {
+            area.draw(&Rectangle::new(
+                [(x, cy - h), (x + width, cy + h)],
+                grey.mix(*opacity).filled(),
+            ))?;
+        }
+        Swatch::BoxGlyph => {
+            area.draw(&Rectangle::new(
+                [(x + 6, cy - h), (x + width - 6, cy + h)],
+                grey.mix(0.25).filled(),
+            ))?;
+            area.draw(&Rectangle::new(
+                [(x + 6, cy - h), (x + width - 6, cy + h)],
+                grey.stroke_width(s.px(2.0)),
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(x + width / 2, cy - h), (x + width / 2, cy + h)],
+                INK.stroke_width(s.px(4.0)),
+            ))?;
+        }
+        Swatch::MeanDot => {
+            area.draw(&Circle::new((x + width / 2, cy), s.px(6.0), WHITE.filled()))?;
+            area.draw(&Circle::new(
+                (x + width / 2, cy),
+                s.px(6.0),
+                INK.stroke_width(s.px(2.0)),
+            ))?;
+        }
+        Swatch::Heading => {}
+    }
+    Ok(())
+}
+
+/// Splits `text` into lines no wider than `max_width` px, at spaces.
+fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_width: i32,
+) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if !current.is_empty() && area.estimate_text_size(&candidate, style)?.0 as i32 > max_width {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    Ok(lines)
+}
+
+/// Splits off the legend margin on the right: (plot, legend).
+fn with_legend_margin<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (width, _) = area.dim_in_pixel();
+    let legend_width = fig.scale.px(330.0).min(width / 3);
+    area.split_horizontally(width - legend_width)
+}
+
+fn policy_items(fig: &Figure, swatch: fn(RGBColor) -> Swatch) -> Vec<(Swatch, String)> {
+    let mut items = vec![(Swatch::Heading, "Management style".to_string())];
+    items.extend(
+        fig.policies()
+            .iter()
+            .enumerate()
+            .map(|(p, name)| (swatch(policy_color(p)), name.clone())),
+    );
+    items
+}
+
+/// Axes with light grid, units in the descriptions and evenly formatted ticks.
+struct Axes<'t> {
+    x: (f64, f64),
+    y: (f64, f64),
+    x_desc: String,
+    y_desc: String,
+    caption: Option<String>,
+    scale: TypeScale,
+    x_labels: usize,
+    y_labels: usize,
+    x_formatter: Option<&'t dyn Fn(&f64) -> String>,
+    /// Vertical grid lines (off for categorical x axes).
+    x_mesh: bool,
+}
+
+impl<'t> Axes<'t> {
+    fn build<'a, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+    ) -> Result<Cartesian<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let s = self.scale;
+        let y_decimals = prepare::tick_decimals(self.y.0, self.y.1, self.y_labels);
+        // The y label area fits the widest tick label plus the axis description, no more, so
+        // the description stays close to its ticks.
+        let tick_style = text_style(s.tick, INK);
+        let mut widest = 0;
+        for v in [self.y.0, self.y.1, (self.y.0 + self.y.1) / 2.0] {
+            widest = widest.max(
+                area.estimate_text_size(&prepare::format_tick(v, y_decimals), &tick_style)?
+                    .0,
+            );
+        }
+        let y_desc_width = if self.y_desc.is_empty() {
+            0.0
+        } else {
+            s.axis * 1.5
+        };
+        let x_desc_height = if self.x_desc.is_empty() {
+            0.0
+        } else {
+            s.axis * 1.5
+        };
+        let mut builder = ChartBuilder::on(area);
+        builder
+            .margin(s.px(16.0))
+            .margin_right(s.px(28.0))
+            .x_label_area_size((s.tick * 1.8 + x_desc_height) as u32)
+            .y_label_area_size(widest + s.px(18.0) + y_desc_width as u32);
+        if let Some(caption) = &self.caption {
+            builder.caption(caption, text_style(s.axis, INK));
+        }
+        let mut chart = builder.build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
+        let x_decimals = prepare::tick_decimals(self.x.0, self.x.1, self.x_labels);
+        let x_default = move |v: &f64| prepare::format_tick(*v, x_decimals);
+        let y_format = move |v: &f64| prepare::format_tick(*v, y_decimals);
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(self.x_desc.clone())
+            .y_desc(self.y_desc.clone())
+            .axis_desc_style(text_style(s.axis, INK))
+            .label_style(text_style(s.tick, INK))
+            .x_labels(self.x_labels)
+            .y_labels(self.y_labels)
+            .y_label_formatter(&y_format)
+            .bold_line_style(GRID.stroke_width(s.px(1.0)))
+            .light_line_style(WHITE.mix(0.0))
+            .axis_style(INK.stroke_width(s.px(1.5)))
+            .set_all_tick_mark_size(s.px(6.0));
+        match self.x_formatter {
+            Some(formatter) => mesh.x_label_formatter(formatter),
+            None => mesh.x_label_formatter(&x_default),
+        };
+        if !self.x_mesh {
+            mesh.disable_x_mesh();
+        }
+        mesh.draw()?;
+        Ok(chart)
+    }
+}
+
+/// Pixels per data unit on each axis of a built chart.
+fn pixels_per_unit<DB: DrawingBackend>(
+    chart: &Cartesian<DB>,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> (f64, f64) {
+    let (w, h) = chart.plotting_area().dim_in_pixel();
+    (f64::from(w) / (x.1 - x.0), f64::from(h) / (y.1 - y.0))
+}
+
+/// The trade-off plane: one faint dot per replication at the horizon, each policy's mean with
+/// its 95% confidence ellipse, and its mean path quarter by quarter with arrowheads.
+fn tradeoff<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    with_legend: bool,
+) -> DrawResult<DB> {
+    let s = fig.scale;
+    let results = fig.results;
+    let (plot, legend_area) = if with_legend {
+        let (plot, legend_area) = with_legend_margin(area, fig);
+        (plot, Some(legend_area))
+    } else {
+        (area.clone(), None)
+    };
+    struct PolicyLayer {
+        dots: Vec<(f64, f64)>,
+        ellipse: Option<prepare::Ellipse>,
+        path: Vec<prepare::PathPoint>,
+    }
+    let layers: Vec<PolicyLayer> = (0..fig.policies().len())
+        .map(|p| {
+            let xs = results
+                .replications
+                .column(p, TRADEOFF_X)
+                .unwrap_or_default();
+            let ys = results
+                .replications
+                .column(p, TRADEOFF_Y)
+                .unwrap_or_default();
+            let x_series = prepare::mean_series(&results.series, p, TRADEOFF_X);
+            let y_series = prepare::mean_series(&results.series, p, TRADEOFF_Y);
+            PolicyLayer {
+                dots: xs
+                    .iter()
+                    .zip(&ys)
+                    .map(|(x, y)| (*x, *y))
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .collect(),
+                ellipse: prepare::mean_confidence_ellipse(&xs, &ys),
+                path: prepare::quarter_path(&x_series, &y_series, fig.horizon(), QUARTER_DAYS),
+            }
+        })
+        .collect();
+    let all_points = || {
+        layers.iter().flat_map(|l| {
+            l.dots
+                .iter()
+                .copied()
+                .chain(l.path.iter().map(|p| (p.x, p.y)))
+                .chain(l.ellipse.map(|e| e.outline(24)).unwrap_or_default())
+        })
+    };
+    let x = prepare::padded_range(all_points().map(|p| p.0), 0.06).unwrap_or((0.0, 1.0));
+    let y = prepare::padded_range(all_points().map(|p| p.1), 0.06).unwrap_or((0.0, 1.0));
+    let label = |name: &str| match results.outcome_metric(name) {
+        Some(info) => format!("{} [{}]", info.label, info.unit),
+        None => name.to_string(),
+    };
+    let axes = Axes {
+        x,
+        y,
+        x_desc: label(TRADEOFF_X),
+        y_desc: label(TRADEOFF_Y),
+        caption: None,
+        scale: s,
+        x_labels: 8,
+        y_labels: 8,
+        x_formatter: None,
+        x_mesh: true,
+    };
+    let mut chart = axes.build(&plot)?;
+    let ppu = pixels_per_unit(&chart, x, y);
+    for (p, layer) in layers.iter().enumerate() {
+        let color = policy_color(p);
+        chart.draw_series(
+            layer
+                .dots
+                .iter()
+                .map(|&d| Circle::new(d, s.px(4.0), color.mix(0.28).filled())),
+        )?;
+    }
+    for (p, layer) in layers.iter().enumerate() {
+        let color = policy_color(p);
+        let width = s.px(3.5);
+        if layer.path.len() >= 2 {
+            chart.draw_series(std::iter::once(PathElement::new(
+                layer.path.iter().map(|q| (q.x, q.y)).collect::<Vec<_>>(),
+                color.stroke_width(width),
+            )))?;
+        }
+        for pair in layer.path.windows(2) {
+            let (from, to) = ((pair[0].x, pair[0].y), (pair[1].x, pair[1].y));
+            let length = ((to.0 - from.0) * ppu.0).hypot((to.1 - from.1) * ppu.1);
+            if length > f64::from(s.px(24.0)) {
+                if let Some(head) = prepare::arrowhead(from, to, f64::from(s.px(18.0)), ppu) {
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        head.to_vec(),
+                        color.filled(),
+                    )))?;
+                }
+            }
+        }
+        if let Some(start) = layer.path.first() {
+            chart.draw_series(std::iter::once(Circle::new(
+                (start.x, start.y),
+                s.px(6.0),
+                color.filled(),
+            )))?;
+        }
+        if let Some(e) = layer.ellipse {
+            let outline = e.outline(72);
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline.clone(),
+                color.mix(0.22),
+            )))?;
+            let mut closed = outline;
+            closed.push(closed[0]);
+            chart.draw_series(std::iter::once(PathElement::new(
+                closed,
+                color.stroke_width(s.px(2.5)),
+            )))?;
+            chart.draw_series(std::iter::once(Circle::new(
+                e.center,
+                s.px(8.0),
+                WHITE.filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Circle::new(
+                e.center,
+                s.px(6.0),
+                color.filled(),
+            )))?;
+        }
+    }
+    // Labels last, above everything, beside the path: "start" once, then Q1 and each year.
+    let label_size = s.tick * 0.9;
+    let mut starts: Vec<(f64, f64)> = Vec::new();
+    for layer in &layers {
+        let path = &layer.path;
+        for (i, point) in path.iter().enumerate() {
+            let here = (point.x, point.y);
+            let text = if i == 0 {
+                let pixel = (here.0 * ppu.0, here.1 * ppu.1);
+                if starts
+                    .iter()
+                    .any(|p| (p.0 - pixel.0).hypot(p.1 - pixel.1) < f64::from(s.px(30.0)))
+                {
+                    continue;
+                }
+                starts.push(pixel);
+                "start".to_string()
+            } else {
+                match prepare::labelled_stop(point, fig.horizon()) {
+                    Some(text) => text,
+                    None => continue,
+                }
+            };
+            let before = i.checked_sub(1).map(|j| (path[j].x, path[j].y));
+            let after = path.get(i + 1).map(|q| (q.x, q.y));
+            let (dx, dy) = prepare::label_offset(before, here, after, ppu, f64::from(s.px(14.0)));
+            let h = if dx > 4.0 {
+                HPos::Left
+            } else if dx < -4.0 {
+                HPos::Right
+            } else {
+                HPos::Center
+            };
+            let v = if dy > 4.0 {
+                VPos::Bottom
+            } else if dy < -4.0 {
+                VPos::Top
+            } else {
+                VPos::Center
+            };
+            let at = (here.0 + dx / ppu.0, here.1 + dy / ppu.1);
+            chart.draw_series(std::iter::once(Text::new(
+                text,
+                at,
+                anchored(text_style(label_size, INK), h, v),
+            )))?;
+        }
+    }
+    if let Some(legend_area) = legend_area {
+        let horizon = prepare::format_value(fig.horizon());
+        let mut items = policy_items(fig, Swatch::Line);
+        items.push((Swatch::Heading, "Key".into()));
+        items.push((Swatch::Dot, format!("one replication at day {horizon}")));
+        items.push((
+            Swatch::Ring,
+            format!("mean at day {horizon}, 95% confidence ellipse"),
+        ));
+        items.push((
+            Swatch::Arrow,
+            "mean path from day 0, by quarter (Q1 = day 63)".into(),
+        ));
+        legend(&legend_area, fig, &items)?;
+    }
+    Ok(())
+}
+
+/// The time axis: days converted to the figure's unit, integer ticks.
+fn time_axis(fig: &Figure) -> ((f64, f64), usize) {
+    let end = fig.horizon() / fig.time.days();
+    let ticks = match fig.time {
+        TimeUnit::WorkingDays => 8,
+        _ => (end.floor() as usize + 1).clamp(2, 13),
+    };
+    ((0.0, end.max(1e-9)), ticks)
+}
+
+/// How much of a fan chart to draw.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FanMode {
+    /// A chart of its own, with a legend.
+    Full,
+    /// The large panel of a dashboard: no legend, slightly smaller type.
+    Large,
+    /// A small multiple: the label as caption, the unit on the axis, smaller type.
+    Small,
+}
+
+/// A fan chart: per policy, the median over replications with its 50% and 90% bands.
+fn fan<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    metric: &str,
+    mode: FanMode,
+) -> DrawResult<DB> {
+    let small = mode == FanMode::Small;
+    let s = match mode {
+        FanMode::Full => fig.scale,
+        FanMode::Large => fig.scale.shrink(0.9),
+        FanMode::Small => fig.scale.shrink(0.8),
+    };
+    let results = fig.results;
+    let (plot, legend_area) = if mode == FanMode::Full {
+        let (plot, legend_area) = with_legend_margin(area, fig);
+        (plot, Some(legend_area))
+    } else {
+        (area.clone(), None)
+    };
+    let unit = fig.time.days();
+    let fans: Vec<Vec<prepare::Band>> = (0..fig.policies().len())
+        .map(|p| prepare::fan_bands(&results.series, p, metric))
+        .collect();
+    let y = prepare::padded_range(fans.iter().flatten().flat_map(|b| [b.p05, b.p95]), 0.05)
+        .unwrap_or((0.0, 1.0));
+    let (x, x_labels) = time_axis(fig);
+    let info = results.series_metric(metric);
+    let (label, unit_text) = info.map_or((metric.to_string(), String::new()), |i| {
+        (i.label.clone(), i.unit.clone())
+    });
+    let x_format = |v: &f64| format!("{v:.0}");
+    let axes = Axes {
+        x,
+        y,
+        x_desc: if small {
+            short_time_label(fig.time).into()
+        } else {
+            fig.time.axis_label().into()
+        },
+        y_desc: if small {
+            unit_text.clone()
+        } else {
+            format!("{label} [{unit_text}]")
+        },
+        caption: small.then(|| label.clone()),
+        scale: s,
+        x_labels,
+        y_labels: if small { 5 } else { 8 },
+        x_formatter: (fig.time != TimeUnit::WorkingDays)
+            .then_some(&x_format as &dyn Fn(&f64) -> String),
+        x_mesh: true,
+    };
+    let mut chart = axes.build(&plot)?;
+    for (p, bands) in fans.iter().enumerate() {
+        if bands.is_empty() {
+            continue;
+        }
+        let color = policy_color(p);
+        let outer: Vec<(f64, f64)> = bands
+            .iter()
+            .map(|b| (b.day / unit, b.p95))
+            .chain(bands.iter().rev().map(|b| (b.day / unit, b.p05)))
+            .collect();
+        let inner: Vec<(f64, f64)> = bands
+            .iter()
+            .map(|b| (b.day / unit, b.p75))
+            .chain(bands.iter().rev().map(|b| (b.day / unit, b.p25)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(outer, color.mix(0.13))))?;
+        chart.draw_series(std::iter::once(Polygon::new(inner, color.mix(0.28))))?;
+    }
+    // Medians on top, each over a thin white halo so it stays distinct where bands overlap.
+    for (p, bands) in fans.iter().enumerate() {
+        let median: Vec<(f64, f64)> = bands.iter().map(|b| (b.day / unit, b.p50)).collect();
+        chart.draw_series([
+            PathElement::new(median.clone(), WHITE.stroke_width(s.px(7.0))),
+            PathElement::new(median, policy_color(p).stroke_width(s.px(3.5))),
+        ])?;
+    }
+    if let Some(legend_area) = legend_area {
+        let mut items = policy_items(fig, Swatch::Line);
+        items.push((
+            Swatch::Heading,
+            format!("Across {} replications", results.summary.replications),
+        ));
+        items.push((Swatch::Line(MUTED), "median".into()));
+        items.push((Swatch::Band(0.45), "middle 50%".into()));
+        items.push((Swatch::Band(0.18), "middle 90%".into()));
+        legend(&legend_area, fig, &items)?;
+    }
+    Ok(())
+}
+
+fn short_time_label(unit: TimeUnit) -> &'static str {
+    match unit {
+        TimeUnit::WorkingDays => "working days",
+        TimeUnit::Months => "months",
+        TimeUnit::Quarters => "quarters",
+    }
+}
+
+/// Box plots of the key horizon outcomes, one small multiple per outcome.
+fn distributions<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+) -> DrawResult<DB> {
+    let metrics = prepare::distribution_metrics(fig.results);
+    let (plot, legend_area) = with_legend_margin(area, fig);
+    let columns = metrics.len().clamp(1, 4);
+    let rows = metrics.len().div_ceil(columns).max(1);
+    let panels = plot.split_evenly((rows, columns));
+    for (panel, metric) in panels.iter().zip(&metrics) {
+        box_panel(panel, fig, metric)?;
+    }
+    let mut items = policy_items(fig, Swatch::Square);
+    items.push((
+        Swatch::Heading,
+        format!("Across {} replications", fig.results.summary.replications),
+    ));
+    items.push((Swatch::BoxGlyph, "middle 50%, line at the median".into()));
+    items.push((
+        Swatch::Line(MUTED),
+        "whiskers: within 1.5 × box height".into(),
+    ));
+    items.push((Swatch::MeanDot, "mean".into()));
+    legend(&legend_area, fig, &items)
+}
+
+fn box_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    metric: &str,
+) -> DrawResult<DB> {
+    let s = fig.scale.shrink(0.8);
+    let policies = fig.policies();
+    let stats: Vec<Option<prepare::BoxStats>> = (0..policies.len())
+        .map(|p| {
+            fig.results
+                .replications
+                .column(p, metric)
+                .and_then(|v| prepare::box_stats(&v))
+        })
+        .collect();
+    let y = prepare::padded_range(
+        stats.iter().flatten().flat_map(|b| {
+            [b.whisker_low, b.whisker_high]
+                .into_iter()
+                .chain(b.outliers.iter().copied())
+        }),
+        0.08,
+    )
+    .unwrap_or((0.0, 1.0));
+    let (label, unit) = fig
+        .results
+        .outcome_metric(metric)
+        .map_or((metric.to_string(), String::new()), |i| {
+            (i.label.clone(), i.unit.clone())
+        });
+    let n = policies.len() as f64;
+    let no_labels = |_: &f64| String::new();
+    let axes = Axes {
+        x: (-0.5, n - 0.5),
+        y,
+        x_desc: String::new(),
+        y_desc: unit,
+        caption: Some(label),
+        scale: s,
+        x_labels: 1,
+        y_labels: 6,
+        x_formatter: Some(&no_labels),
+        x_mesh: false,
+    };
+    let mut chart = axes.build(area)?;
+    let half = 0.28;
+    let stroke = s.px(2.5);
+    for (p, stat) in stats.iter().enumerate() {
+        let Some(b) = stat else { continue };
+        let color = policy_color(p);
+        let x = p as f64;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - half, b.q1), (x + half, b.q3)],
+            color.mix(0.3).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - half, b.q1), (x + half, b.q3)],
+            color.stroke_width(stroke),
+        )))?;
+        chart.draw_series([
+            PathElement::new(
+                vec![(x, b.q3), (x, b.whisker_high)],
+                color.stroke_width(stroke),
+            ),
+            PathElement::new(
+                vec![(x, b.q1), (x, b.whisker_low)],
+                color.stroke_width(stroke),
+            ),
+            PathElement::new(
+                vec![
+                    (x - half / 2.0, b.whisker_high),
+                    (x + half / 2.0, b.whisker_high),
+                ],
+                color.stroke_width(stroke),
+            ),
+            PathElement::new(
+                vec![
+                    (x - half / 2.0, b.whisker_low),
+                    (x + half / 2.0, b.whisker_low),
+                ],
+                color.stroke_width(stroke),
+            ),
+            PathElement::new(
+                vec![(x - half, b.median), (x + half, b.median)],
+                INK.stroke_width(s.px(4.5)),
+            ),
+        ])?;
+        chart.draw_series(
+            b.outliers
+                .iter()
+                .map(|&o| Circle::new((x, o), s.px(5.0), color.stroke_width(s.px(2.0)))),
+        )?;
+        chart.draw_series([
+            Circle::new((x, b.mean), s.px(7.0), WHITE.filled()),
+            Circle::new((x, b.mean), s.px(7.0), INK.stroke_width(s.px(2.0))),
+        ])?;
+    }
+    // Policy names under their boxes when they all fit; the legend names them otherwise.
+    let style = anchored(text_style(s.tick, INK), HPos::Center, VPos::Top);
+    let slot = f64::from(chart.plotting_area().dim_in_pixel().0) / n;
+    let mut fits = true;
+    for name in policies {
+        fits &= f64::from(area.estimate_text_size(name, &style)?.0) < slot * 0.92;
+    }
+    if fits {
+        let base = area.get_base_pixel();
+        for (p, name) in policies.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(p as f64, y.0));
+            area.draw(&Text::new(
+                name.clone(),
+                (px - base.0, py - base.1 + s.px(10.0) as i32),
+                style.clone(),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The one-slide composite: the trade-off (or the first fan) large, four small fans, and a text
+/// panel with the headline differences.
+fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) -> DrawResult<DB> {
+    let (width, height) = area.dim_in_pixel();
+    let (left, right) = area.split_horizontally((f64::from(width) * 0.55) as u32);
+    let has_tradeoff = prepare::has_tradeoff(fig.results);
+    let mut fans = fig.fans.iter();
+    if has_tradeoff {
+        tradeoff(&left, fig, false)?;
+    } else if let Some(first) = fans.next() {
+        fan(&left, fig, first, FanMode::Large)?;
+    }
+    let small: Vec<&String> = fans.take(4).collect();
+    let (grid, text) = if small.is_empty() {
+        (None, right)
+    } else {
+        let (grid, text) = right.split_vertically((f64::from(height) * 0.6) as u32);
+        (Some(grid), text)
+    };
+    if let Some(grid) = grid {
+        let rows = small.len().div_ceil(2);
+        for (panel, metric) in grid.split_evenly((rows, 2)).iter().zip(small) {
+            fan(panel, fig, metric, FanMode::Small)?;
+        }
+    }
+    text_panel(&text, fig, has_tradeoff)
+}
+
+fn text_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    has_tradeoff: bool,
+) -> DrawResult<DB> {
+    let s = fig.scale;
+    let summary = &fig.results.summary;
+    let (width, height) = area.dim_in_pixel();
+    let size = s.tick * 0.9;
+    let line_height = (size * 1.35) as i32;
+    let x0 = s.px(16.0) as i32;
+    let max_width = width as i32 - 2 * x0;
+    let mut y = s.px(12.0) as i32;
+    // Policy colours, inline.
+    let mut x = x0;
+    let style = anchored(text_style(size, INK), HPos::Left, VPos::Center);
+    let square = s.px(9.0) as i32;
+    for (p, name) in summary.policies.iter().enumerate() {
+        let name_width = area.estimate_text_size(name, &style)?.0 as i32;
+        if x > x0 && x + 3 * square + name_width > x0 + max_width {
+            x = x0;
+            y += line_height;
+        }
+        let cy = y + line_height / 2;
+        area.draw(&Rectangle::new(
+            [(x, cy - square), (x + 2 * square, cy + square)],
+            policy_color(p).filled(),
+        ))?;
+        area.draw(&Text::new(
+            name.clone(),
+            (x + 3 * square, cy),
+            style.clone(),
+        ))?;
+        x += 3 * square + name_width + 2 * square;
+    }
+    y += line_height;
+    let horizon = prepare::format_value(summary.horizon_days);
+    let mut lines: Vec<(RGBColor, String)> = vec![(
+        MUTED,
+        format!(
+            "{} replications per policy, {horizon} working days each.",
+            summary.replications
+        ),
+    )];
+    if has_tradeoff {
+        lines.push((
+            MUTED,
+            "Left: dots are replications at the horizon, rings the 95% confidence ellipse of the \
+             mean, arrows the mean path by quarter."
+                .into(),
+        ));
+    }
+    lines.push((
+        MUTED,
+        "Fans: line at the median, dark band the middle 50%, light band the middle 90% of \
+         replications."
+            .into(),
+    ));
+    let heads = prepare::headlines(summary, 6);
+    let mut pair = String::new();
+    for head in &heads {
+        if head.pair != pair {
+            pair = head.pair.clone();
+            lines.push((INK, format!("Paired difference at day {horizon}, {pair}:")));
+        }
+        lines.push((policy_color(head.policy), format!("\u{2022} {}", head.text)));
+    }
+    if heads.is_empty() {
+        lines.push((
+            INK,
+            format!("Outcomes at day {horizon}, {} (mean):", summary.policies[0]),
+        ));
+        for line in prepare::outcome_lines(summary, 6) {
+            lines.push((policy_color(0), format!("\u{2022} {line}")));
+        }
+    }
+    let bullet_style = anchored(text_style(size, INK), HPos::Left, VPos::Center);
+    let indent = area.estimate_text_size("\u{2022}  ", &bullet_style)?.0 as i32;
+    for (color, line) in lines {
+        let muted = color == MUTED;
+        let style = anchored(
+            text_style(size, if muted { MUTED } else { INK }),
+            HPos::Left,
+            VPos::Center,
+        );
+        // A bullet is a dot in its policy's colour; its continuation lines are indented.
+        let (text, bullet) = match line.strip_prefix("\u{2022} ") {
+            Some(rest) => (rest.to_string(), true),
+            None => (line, false),
+        };
+        let shift = if bullet { indent } else { 0 };
+        for (k, wrapped) in wrap(area, &text, &style, max_width - shift)?
+            .into_iter()
+            .enumerate()
+        {
+            if y + line_height > height as i32 {
+                return Ok(());
+            }
+            let cy = y + line_height / 2;
+            if bullet && k == 0 {
+                area.draw(&Circle::new(
+                    (x0 + indent / 3, cy),
+                    s.px(6.0),
+                    color.filled(),
+                ))?;
+            }
+            area.draw(&Text::new(wrapped, (x0 + shift, cy), style.clone()))?;
+            y += line_height;
+        }
+    }
+    Ok(())
+}

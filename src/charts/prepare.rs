@@ -1,0 +1,821 @@
+//! Data preparation for the charts: plain functions from loaded results to the numbers drawn,
+//! testable without plotters.
+//!
+//! Days are working days throughout; long horizons are shown in months (21 working days) or
+//! quarters (63 working days) by [`TimeUnit`].
+
+use super::data::{Results, SeriesRow, Summary};
+
+/// Chi-square quantile with 2 degrees of freedom at 0.95: −2 ln 0.05. Scales a covariance into
+/// a 95% confidence ellipse.
+pub const CHI2_2DOF_95: f64 = 5.991_464_547_107_979;
+
+/// Working days in a month (a year of 252 working days / 12).
+pub const MONTH_DAYS: f64 = 21.0;
+/// Working days in a quarter.
+pub const QUARTER_DAYS: f64 = 63.0;
+
+/// Outcome metric on the trade-off chart's x axis.
+pub const TRADEOFF_X: &str = "relationships_index";
+/// Outcome metric on the trade-off chart's y axis.
+pub const TRADEOFF_Y: &str = "results_index";
+
+/// Fan charts drawn when none are requested, in this order; missing ones are skipped.
+pub const DEFAULT_FAN_METRICS: [&str; 7] = [
+    "engagement_mean",
+    "true_value_rate",
+    "reported_output",
+    "kpi_truth_gap",
+    "trust",
+    "burnout_share",
+    "quits_cumulative",
+];
+
+/// Outcomes shown as box plots and in the dashboard headline, when present.
+pub const KEY_OUTCOMES: [&str; 7] = [
+    "results_index",
+    "relationships_index",
+    "true_value_cumulative",
+    "engagement_mean",
+    "burnout_share",
+    "quits_cumulative",
+    "reported_output",
+];
+
+/// The most small multiples on one distributions chart.
+pub const MAX_DISTRIBUTION_PANELS: usize = 8;
+
+/// One grid day of a fan chart: the distribution over replications of one policy's metric.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Band {
+    /// [working days]
+    pub day: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+/// The fan (median, 50% and 90% bands) of `metric` for `policy`, sorted by day. Grid days with
+/// any missing quantile are left out, so a band never dips to zero on a missing value.
+pub fn fan_bands(rows: &[SeriesRow], policy: usize, metric: &str) -> Vec<Band> {
+    let mut bands: Vec<Band> = rows
+        .iter()
+        .filter(|r| r.policy == policy && r.metric == metric && r.day.is_finite())
+        .filter(|r| r.quantiles.iter().all(|q| q.is_finite()))
+        .map(|r| {
+            let [p05, p25, p50, p75, p95] = r.quantiles;
+            Band {
+                day: r.day,
+                p05,
+                p25,
+                p50,
+                p75,
+                p95,
+            }
+        })
+        .collect();
+    bands.sort_by(|a, b| a.day.total_cmp(&b.day));
+    bands
+}
+
+/// The mean over replications of `metric` for `policy` by day, sorted by day, NaN left out.
+pub fn mean_series(rows: &[SeriesRow], policy: usize, metric: &str) -> Vec<(f64, f64)> {
+    let mut series: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| {
+            r.policy == policy && r.metric == metric && r.day.is_finite() && r.mean.is_finite()
+        })
+        .map(|r| (r.day, r.mean))
+        .collect();
+    series.sort_by(|a, b| a.0.total_cmp(&b.0));
+    series
+}
+
+/// Linear interpolation of a day-sorted series at `day`; `None` outside its days.
+pub fn interpolate(series: &[(f64, f64)], day: f64) -> Option<f64> {
+    let after = series.iter().position(|(d, _)| *d >= day)?;
+    let (d1, v1) = series[after];
+    if d1 == day {
+        return Some(v1);
+    }
+    let (d0, v0) = *series.get(after.checked_sub(1)?)?;
+    Some(v0 + (v1 - v0) * (day - d0) / (d1 - d0))
+}
+
+/// One stop of a policy's path through the trade-off plane.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PathPoint {
+    /// [working days]
+    pub day: f64,
+    /// Completed quarters at this stop (0 at the start); the last stop, at the horizon, may
+    /// fall mid-quarter and carries the number of the quarter it ends in.
+    pub quarter: usize,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A policy's mean position quarter by quarter: days 0, `step`, 2 `step`, ... up to the
+/// horizon, plus the horizon itself when it is not a quarter boundary. Stops outside either
+/// series are left out.
+pub fn quarter_path(x: &[(f64, f64)], y: &[(f64, f64)], horizon: f64, step: f64) -> Vec<PathPoint> {
+    let mut days: Vec<(f64, usize)> = Vec::new();
+    let mut k = 0usize;
+    while (k as f64) * step <= horizon + 1e-9 {
+        days.push((k as f64 * step, k));
+        k += 1;
+    }
+    if let Some(&(last, _)) = days.last() {
+        if horizon - last > 1e-9 {
+            days.push((horizon, k));
+        }
+    }
+    days.into_iter()
+        .filter_map(|(day, quarter)| {
+            Some(PathPoint {
+                day,
+                quarter,
+                x: interpolate(x, day)?,
+                y: interpolate(y, day)?,
+            })
+        })
+        .collect()
+}
+
+/// Which stops of a path get a text label: the first quarter and every fourth (each year),
+/// so a two-year path carries two labels. The horizon stop is not labelled: the confidence
+/// ellipse marks it.
+pub fn labelled_stop(point: &PathPoint, horizon: f64) -> Option<String> {
+    let boundary =
+        (point.day - point.quarter as f64 * QUARTER_DAYS).abs() < 1e-9 && point.day <= horizon;
+    if boundary && (point.quarter == 1 || (point.quarter > 0 && point.quarter % 4 == 0)) {
+        Some(format!("Q{}", point.quarter))
+    } else {
+        None
+    }
+}
+
+/// Where a stop's label goes: an offset of `distance` pixels (x right, y up) perpendicular to
+/// the path at the stop, on its right-hand side in reading terms (positive x; upwards when the
+/// path runs level), so the label sits beside the path rather than on it. `before` and
+/// `after` are the neighbouring stops, `pixels_per_unit` the scales of the axes.
+pub fn label_offset(
+    before: Option<(f64, f64)>,
+    here: (f64, f64),
+    after: Option<(f64, f64)>,
+    pixels_per_unit: (f64, f64),
+    distance: f64,
+) -> (f64, f64) {
+    let (from, to) = (before.unwrap_or(here), after.unwrap_or(here));
+    let (dx, dy) = (
+        (to.0 - from.0) * pixels_per_unit.0,
+        (to.1 - from.1) * pixels_per_unit.1,
+    );
+    let norm = dx.hypot(dy);
+    if norm.is_nan() || norm <= 1e-9 {
+        return (
+            distance * std::f64::consts::FRAC_1_SQRT_2,
+            distance * std::f64::consts::FRAC_1_SQRT_2,
+        );
+    }
+    let (mut nx, mut ny) = (-dy / norm, dx / norm);
+    if nx < -1e-9 || (nx.abs() <= 1e-9 && ny < 0.0) {
+        (nx, ny) = (-nx, -ny);
+    }
+    (nx * distance, ny * distance)
+}
+
+/// An ellipse in data coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ellipse {
+    pub center: (f64, f64),
+    /// Semi-axis lengths along the rotated axes (major first).
+    pub semi_axes: (f64, f64),
+    /// Rotation of the major axis from the x axis [radians].
+    pub angle: f64,
+}
+
+impl Ellipse {
+    /// `segments` points around the outline (the first is not repeated at the end).
+    pub fn outline(&self, segments: usize) -> Vec<(f64, f64)> {
+        let (sin, cos) = self.angle.sin_cos();
+        (0..segments)
+            .map(|i| {
+                let t = std::f64::consts::TAU * i as f64 / segments as f64;
+                let (u, v) = (self.semi_axes.0 * t.cos(), self.semi_axes.1 * t.sin());
+                (
+                    self.center.0 + u * cos - v * sin,
+                    self.center.1 + u * sin + v * cos,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The ellipse {p : (p − center)ᵀ covariance⁻¹ (p − center) = `chi2`} of a 2 × 2 covariance
+/// `[[var_x, cov_xy], [cov_xy, var_y]]`, from its eigen-decomposition.
+pub fn ellipse_from_covariance(
+    center: (f64, f64),
+    covariance: [[f64; 2]; 2],
+    chi2: f64,
+) -> Ellipse {
+    let (a, b, c) = (covariance[0][0], covariance[0][1], covariance[1][1]);
+    let half_trace = (a + c) / 2.0;
+    let spread = (((a - c) / 2.0).powi(2) + b * b).sqrt();
+    let (major, minor) = (half_trace + spread, (half_trace - spread).max(0.0));
+    Ellipse {
+        center,
+        semi_axes: ((chi2 * major).sqrt(), (chi2 * minor).sqrt()),
+        angle: 0.5 * (2.0 * b).atan2(a - c),
+    }
+}
+
+/// The 95% confidence ellipse of the mean of paired observations (x, y): the sample covariance
+/// divided by n, scaled by χ²(2, 0.95). Pairs with a NaN are dropped; `None` under 2 pairs.
+pub fn mean_confidence_ellipse(xs: &[f64], ys: &[f64]) -> Option<Ellipse> {
+    let pairs: Vec<(f64, f64)> = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (*x, *y))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let n = pairs.len() as f64;
+    if pairs.len() < 2 {
+        return None;
+    }
+    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y) in &pairs {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+        syy += (y - my) * (y - my);
+    }
+    let scale = 1.0 / ((n - 1.0) * n);
+    Some(ellipse_from_covariance(
+        (mx, my),
+        [[sxx * scale, sxy * scale], [sxy * scale, syy * scale]],
+        CHI2_2DOF_95,
+    ))
+}
+
+/// The triangle of an arrowhead with its tip at `tip`, pointing away from `from`, `length`
+/// pixels long, in data coordinates given `pixels_per_unit` (x, y) so it keeps its shape on
+/// axes of different scales. `None` when the two points coincide on screen.
+pub fn arrowhead(
+    from: (f64, f64),
+    tip: (f64, f64),
+    length: f64,
+    pixels_per_unit: (f64, f64),
+) -> Option<[(f64, f64); 3]> {
+    let (sx, sy) = pixels_per_unit;
+    let (dx, dy) = ((tip.0 - from.0) * sx, (tip.1 - from.1) * sy);
+    let norm = dx.hypot(dy);
+    if norm.is_nan() || norm <= 1e-6 {
+        return None;
+    }
+    let (ux, uy) = (dx / norm, dy / norm);
+    let (bx, by) = (-ux * length, -uy * length);
+    let (wx, wy) = (-uy * length * 0.45, ux * length * 0.45);
+    let back = |ox: f64, oy: f64| (tip.0 + ox / sx, tip.1 + oy / sy);
+    Some([tip, back(bx + wx, by + wy), back(bx - wx, by - wy)])
+}
+
+/// Box-plot statistics of one sample (Tukey's: whiskers reach the most extreme values within
+/// 1.5 IQR of the quartiles).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxStats {
+    /// Finite values used.
+    pub n: usize,
+    pub mean: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub whisker_low: f64,
+    pub whisker_high: f64,
+    /// Values beyond the whiskers.
+    pub outliers: Vec<f64>,
+}
+
+/// Quantile `p` (0–1) of sorted values, linear interpolation between order statistics (R type
+/// 7, numpy's default). Panics on an empty slice.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
+}
+
+/// Box-plot statistics of `values`, NaN ignored; `None` if no value is finite.
+pub fn box_stats(values: &[f64]) -> Option<BoxStats> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let (q1, median, q3) = (
+        quantile_sorted(&sorted, 0.25),
+        quantile_sorted(&sorted, 0.5),
+        quantile_sorted(&sorted, 0.75),
+    );
+    let fence = 1.5 * (q3 - q1);
+    let inside = |v: &&f64| **v >= q1 - fence && **v <= q3 + fence;
+    let whisker_low = sorted.iter().find(inside).copied().unwrap_or(q1);
+    let whisker_high = sorted.iter().rev().find(inside).copied().unwrap_or(q3);
+    Some(BoxStats {
+        n: sorted.len(),
+        mean: sorted.iter().sum::<f64>() / sorted.len() as f64,
+        q1,
+        median,
+        q3,
+        whisker_low,
+        whisker_high,
+        outliers: sorted
+            .iter()
+            .copied()
+            .filter(|v| *v < whisker_low || *v > whisker_high)
+            .collect(),
+    })
+}
+
+/// How the time axis is labelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    WorkingDays,
+    Months,
+    Quarters,
+}
+
+impl TimeUnit {
+    /// Working days up to 6 months (126), months up to a year (252), quarters beyond.
+    pub fn for_horizon(horizon_days: f64) -> TimeUnit {
+        if horizon_days <= 126.0 {
+            TimeUnit::WorkingDays
+        } else if horizon_days <= 252.0 {
+            TimeUnit::Months
+        } else {
+            TimeUnit::Quarters
+        }
+    }
+
+    /// Working days per unit.
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::WorkingDays => 1.0,
+            TimeUnit::Months => MONTH_DAYS,
+            TimeUnit::Quarters => QUARTER_DAYS,
+        }
+    }
+
+    /// The axis description.
+    pub fn axis_label(self) -> &'static str {
+        match self {
+            TimeUnit::WorkingDays => "Time [working days]",
+            TimeUnit::Months => "Time [months of 21 working days]",
+            TimeUnit::Quarters => "Time [quarters of 63 working days]",
+        }
+    }
+}
+
+/// The finite minimum and maximum of `values`, widened by `pad` (share of the span) on each
+/// side; a zero span is widened to ±1 around the value, or ±10% of it. `None` if nothing is
+/// finite.
+pub fn padded_range(values: impl IntoIterator<Item = f64>, pad: f64) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        return None;
+    }
+    let span = hi - lo;
+    if span <= f64::EPSILON * hi.abs().max(1.0) {
+        let half = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return Some((lo - half, hi + half));
+    }
+    Some((lo - span * pad, hi + span * pad))
+}
+
+/// The fan charts to draw: the requested series metrics (unknown names are returned as the
+/// error), or the defaults present in the results, or all series metrics if none of the
+/// defaults is present.
+pub fn fan_metrics(summary: &Summary, requested: Option<&[String]>) -> Result<Vec<String>, String> {
+    let known = |name: &str| summary.series_metrics.iter().any(|m| m.name == name);
+    if let Some(requested) = requested {
+        if let Some(unknown) = requested.iter().find(|name| !known(name)) {
+            return Err(unknown.clone());
+        }
+        return Ok(requested.to_vec());
+    }
+    let defaults: Vec<String> = DEFAULT_FAN_METRICS
+        .iter()
+        .filter(|n| known(n))
+        .map(|n| n.to_string())
+        .collect();
+    if defaults.is_empty() {
+        Ok(summary
+            .series_metrics
+            .iter()
+            .map(|m| m.name.clone())
+            .collect())
+    } else {
+        Ok(defaults)
+    }
+}
+
+/// The outcomes shown as box plots: the key outcomes present in replications.csv, or else the
+/// first outcome columns; at most [`MAX_DISTRIBUTION_PANELS`].
+pub fn distribution_metrics(results: &Results) -> Vec<String> {
+    let table = &results.replications;
+    let key: Vec<String> = KEY_OUTCOMES
+        .iter()
+        .filter(|n| table.has(n))
+        .map(|n| n.to_string())
+        .collect();
+    let chosen = if key.is_empty() {
+        table.metrics.clone()
+    } else {
+        key
+    };
+    chosen.into_iter().take(MAX_DISTRIBUTION_PANELS).collect()
+}
+
+/// Whether the results hold what the trade-off chart needs: both outcomes in replications.csv
+/// and both series in timeseries.csv.
+pub fn has_tradeoff(results: &Results) -> bool {
+    [TRADEOFF_X, TRADEOFF_Y]
+        .iter()
+        .all(|m| results.replications.has(m) && results.series_metric(m).is_some())
+}
+
+/// Decimals for tick labels on an axis from `lo` to `hi` with at most about `ticks` ticks:
+/// those of the "nice" step (1, 2 or 5 × 10^k) plotters will pick, the same on every tick.
+pub fn tick_decimals(lo: f64, hi: f64, ticks: usize) -> usize {
+    let raw = (hi - lo).abs() / ticks.max(1) as f64;
+    if raw.is_nan() || raw <= 0.0 || raw.is_infinite() {
+        return 0;
+    }
+    let power = 10f64.powf(raw.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|step| *step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power);
+    (-nice.log10().floor()).clamp(0.0, 6.0) as usize
+}
+
+/// A tick label with `decimals` decimals, never "-0".
+pub fn format_tick(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+/// A number for a slide: three significant digits, no exponent between 1e-3 and 1e6.
+pub fn format_value(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    if !(-3..6).contains(&magnitude) {
+        return format!("{x:.2e}");
+    }
+    let decimals = (2 - magnitude).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A signed difference for a slide, with a true minus sign.
+pub fn format_signed(x: f64) -> String {
+    let text = format_value(x.abs());
+    if !x.is_finite() {
+        text
+    } else if x < 0.0 {
+        format!("\u{2212}{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// One headline line of the dashboard: a policy's paired difference from the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Headline {
+    /// Index of the policy (for its colour).
+    pub policy: usize,
+    /// "policy − baseline".
+    pub pair: String,
+    /// "label [unit]: +d (95% CI lo to hi)".
+    pub text: String,
+}
+
+/// The dashboard headlines: for each key outcome (in [`KEY_OUTCOMES`] order, else all outcome
+/// metrics) and each comparison, "label [unit]: +d (95% CI lo to hi)"; at most `max` lines.
+pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
+    let mut order: Vec<&str> = KEY_OUTCOMES
+        .iter()
+        .copied()
+        .filter(|m| summary.comparisons.iter().any(|c| c.metric == *m))
+        .collect();
+    if order.is_empty() {
+        order = summary
+            .outcome_metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+    }
+    let mut lines = Vec::new();
+    for metric in order {
+        let Some(info) = summary.outcome_metrics.iter().find(|m| m.name == metric) else {
+            continue;
+        };
+        for c in summary.comparisons.iter().filter(|c| c.metric == metric) {
+            let Some(policy) = summary.policies.iter().position(|p| *p == c.policy) else {
+                continue;
+            };
+            lines.push(Headline {
+                policy,
+                pair: format!("{} \u{2212} {}", c.policy, c.baseline),
+                text: format!(
+                    "{} [{}]: {} (95% CI {} to {})",
+                    info.label,
+                    info.unit,
+                    format_signed(c.mean_difference),
+                    format_signed(c.ci95_low),
+                    format_signed(c.ci95_high)
+                ),
+            });
+        }
+    }
+    lines.truncate(max);
+    lines
+}
+
+/// For a single policy: "label [unit]: mean (95% CI lo to hi)" of the first `max` outcome
+/// metrics (key outcomes first).
+pub fn outcome_lines(summary: &Summary, max: usize) -> Vec<String> {
+    let mut order: Vec<&str> = KEY_OUTCOMES
+        .iter()
+        .copied()
+        .filter(|m| summary.outcome_metrics.iter().any(|o| o.name == *m))
+        .collect();
+    order.extend(
+        summary
+            .outcome_metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .filter(|m| !KEY_OUTCOMES.contains(m)),
+    );
+    order
+        .into_iter()
+        .filter_map(|metric| {
+            let info = summary.outcome_metrics.iter().find(|m| m.name == metric)?;
+            let row = summary
+                .outcomes
+                .iter()
+                .find(|o| o.metric == metric && o.policy == summary.policies[0])?;
+            Some(format!(
+                "{} [{}]: {} (95% CI {} to {})",
+                info.label,
+                info.unit,
+                format_value(row.mean),
+                format_value(row.ci95_low),
+                format_value(row.ci95_high)
+            ))
+        })
+        .take(max)
+        .collect()
+}
+
+/// The provenance footer: scenario, seed, replications, orgsim version.
+pub fn provenance(summary: &Summary) -> String {
+    format!(
+        "scenario {} \u{b7} seed {} \u{b7} {} replications per policy (from {}) \u{b7} horizon {} working days \u{b7} orgsim {}",
+        summary.scenario,
+        summary.seed,
+        summary.replications,
+        summary.first_replication,
+        format_value(summary.horizon_days),
+        summary.orgsim_version
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(policy: usize, day: f64, metric: &str, q: [f64; 5]) -> SeriesRow {
+        SeriesRow {
+            policy,
+            day,
+            metric: metric.into(),
+            mean: q[2],
+            quantiles: q,
+        }
+    }
+
+    #[test]
+    fn fan_bands_sort_by_day_and_skip_missing_quantiles() {
+        let rows = vec![
+            row(0, 10.0, "m", [1.0, 2.0, 3.0, 4.0, 5.0]),
+            row(0, 5.0, "m", [0.5, 1.0, 1.5, 2.0, 2.5]),
+            row(0, 15.0, "m", [f64::NAN, 2.0, 3.0, 4.0, 5.0]),
+            row(1, 5.0, "m", [9.0; 5]),
+            row(0, 5.0, "other", [9.0; 5]),
+        ];
+        let bands = fan_bands(&rows, 0, "m");
+        assert_eq!(bands.len(), 2);
+        assert_eq!(
+            bands[0],
+            Band {
+                day: 5.0,
+                p05: 0.5,
+                p25: 1.0,
+                p50: 1.5,
+                p75: 2.0,
+                p95: 2.5
+            }
+        );
+        assert_eq!((bands[1].day, bands[1].p25, bands[1].p75), (10.0, 2.0, 4.0));
+    }
+
+    #[test]
+    fn ellipse_of_a_diagonal_covariance_is_axis_aligned() {
+        let e = ellipse_from_covariance((1.0, 2.0), [[4.0, 0.0], [0.0, 1.0]], CHI2_2DOF_95);
+        assert!((e.semi_axes.0 - (4.0 * CHI2_2DOF_95).sqrt()).abs() < 1e-12);
+        assert!((e.semi_axes.1 - CHI2_2DOF_95.sqrt()).abs() < 1e-12);
+        assert!(e.angle.abs() < 1e-12);
+    }
+
+    #[test]
+    fn ellipse_outline_lies_on_the_mahalanobis_contour() {
+        let cov = [[2.0, 1.2], [1.2, 1.0]];
+        let e = ellipse_from_covariance((3.0, -1.0), cov, CHI2_2DOF_95);
+        let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
+        let inv = [
+            [cov[1][1] / det, -cov[0][1] / det],
+            [-cov[1][0] / det, cov[0][0] / det],
+        ];
+        for (x, y) in e.outline(36) {
+            let (dx, dy) = (x - 3.0, y + 1.0);
+            let d2 =
+                dx * (inv[0][0] * dx + inv[0][1] * dy) + dy * (inv[1][0] * dx + inv[1][1] * dy);
+            assert!((d2 - CHI2_2DOF_95).abs() < 1e-9, "{d2}");
+        }
+        assert!(
+            e.angle > 0.0,
+            "positive correlation tilts the major axis up"
+        );
+    }
+
+    #[test]
+    fn mean_ellipse_shrinks_with_n() {
+        let xs = [0.0, 1.0, 2.0, 3.0];
+        let ys = [0.0, -1.0, 1.0, 0.0];
+        let e = mean_confidence_ellipse(&xs, &ys).unwrap();
+        assert_eq!(e.center, (1.5, 0.0));
+        // var x = 5/3, var y = 2/3, cov = 1/3; divided by n = 4.
+        let expected = ellipse_from_covariance(
+            (1.5, 0.0),
+            [[5.0 / 12.0, 1.0 / 12.0], [1.0 / 12.0, 2.0 / 12.0]],
+            CHI2_2DOF_95,
+        );
+        assert!((e.semi_axes.0 - expected.semi_axes.0).abs() < 1e-12);
+        assert!((e.semi_axes.1 - expected.semi_axes.1).abs() < 1e-12);
+        assert!(mean_confidence_ellipse(&[1.0, f64::NAN], &[1.0, 2.0]).is_none());
+    }
+
+    #[test]
+    fn quarter_path_interpolates_the_weekly_grid_and_ends_at_the_horizon() {
+        let x: Vec<(f64, f64)> = (0..=100)
+            .map(|k| (k as f64 * 5.0, k as f64 * 5.0))
+            .collect();
+        let y: Vec<(f64, f64)> = (0..=100).map(|k| (k as f64 * 5.0, 1.0)).collect();
+        let path = quarter_path(&x, &y, 500.0, QUARTER_DAYS);
+        let days: Vec<f64> = path.iter().map(|p| p.day).collect();
+        assert_eq!(
+            days,
+            vec![0.0, 63.0, 126.0, 189.0, 252.0, 315.0, 378.0, 441.0, 500.0]
+        );
+        assert!(
+            (path[1].x - 63.0).abs() < 1e-12,
+            "63 lies between grid days 60 and 65"
+        );
+        assert_eq!(path.last().unwrap().quarter, 8);
+        let labels: Vec<String> = path
+            .iter()
+            .filter_map(|p| labelled_stop(p, 500.0))
+            .collect();
+        assert_eq!(labels, vec!["Q1", "Q4"]);
+        let beyond = quarter_path(&x, &y, 504.0, QUARTER_DAYS);
+        assert_eq!(
+            beyond.len(),
+            8,
+            "a stop beyond the series (day 504) is left out"
+        );
+    }
+
+    #[test]
+    fn quarter_path_on_a_quarter_boundary_has_no_extra_stop() {
+        let x = vec![(0.0, 0.0), (126.0, 1.0)];
+        let path = quarter_path(&x, &x, 126.0, QUARTER_DAYS);
+        assert_eq!(path.len(), 3);
+        assert_eq!(interpolate(&x, 200.0), None);
+    }
+
+    #[test]
+    fn labels_sit_beside_the_path() {
+        // Path going straight up: label to the right.
+        let (dx, dy) = label_offset(
+            Some((0.0, 0.0)),
+            (0.0, 1.0),
+            Some((0.0, 2.0)),
+            (1.0, 1.0),
+            10.0,
+        );
+        assert!((dx - 10.0).abs() < 1e-12 && dy.abs() < 1e-12);
+        // Path going left: label above.
+        let (dx, dy) = label_offset(Some((2.0, 0.0)), (1.0, 0.0), None, (1.0, 1.0), 10.0);
+        assert!(dx.abs() < 1e-12 && (dy - 10.0).abs() < 1e-12);
+        // Diagonal up-right on a stretched axis: perpendicular in pixels.
+        let (dx, dy) = label_offset(
+            Some((0.0, 0.0)),
+            (1.0, 0.01),
+            Some((2.0, 0.02)),
+            (100.0, 10000.0),
+            10.0,
+        );
+        assert!((dx * 100.0 + dy * 100.0).abs() < 1e-9 && dx > 0.0);
+    }
+
+    #[test]
+    fn arrowhead_keeps_its_pixel_length_on_unequal_axes() {
+        let head = arrowhead((0.0, 0.0), (1.0, 0.0), 10.0, (100.0, 1000.0)).unwrap();
+        assert_eq!(head[0], (1.0, 0.0));
+        assert!((head[1].0 - 0.9).abs() < 1e-12 && (head[2].0 - 0.9).abs() < 1e-12);
+        assert!((head[1].1 - 0.0045).abs() < 1e-12 && (head[2].1 + 0.0045).abs() < 1e-12);
+        assert!(arrowhead((1.0, 1.0), (1.0, 1.0), 10.0, (1.0, 1.0)).is_none());
+    }
+
+    #[test]
+    fn box_stats_match_type_7_quartiles_and_tukey_whiskers() {
+        let values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 100.0, f64::NAN];
+        let s = box_stats(&values).unwrap();
+        assert_eq!(s.n, 9);
+        assert_eq!((s.q1, s.median, s.q3), (3.0, 5.0, 7.0));
+        assert_eq!((s.whisker_low, s.whisker_high), (1.0, 8.0));
+        assert_eq!(s.outliers, vec![100.0]);
+        assert!(box_stats(&[f64::NAN]).is_none());
+        let one = box_stats(&[2.0]).unwrap();
+        assert_eq!(
+            (one.q1, one.median, one.q3, one.whisker_low),
+            (2.0, 2.0, 2.0, 2.0)
+        );
+    }
+
+    #[test]
+    fn time_unit_follows_the_horizon() {
+        assert_eq!(TimeUnit::for_horizon(60.0), TimeUnit::WorkingDays);
+        assert_eq!(TimeUnit::for_horizon(250.0), TimeUnit::Months);
+        assert_eq!(TimeUnit::for_horizon(500.0), TimeUnit::Quarters);
+    }
+
+    #[test]
+    fn padded_range_handles_flat_and_empty_data() {
+        assert_eq!(padded_range([1.0, 3.0, f64::NAN], 0.5), Some((0.0, 4.0)));
+        assert_eq!(padded_range([0.0, 0.0], 0.1), Some((-1.0, 1.0)));
+        assert_eq!(padded_range([f64::NAN], 0.1), None);
+    }
+
+    #[test]
+    fn tick_labels_have_enough_decimals() {
+        assert_eq!(tick_decimals(0.3, 0.7, 8), 2);
+        assert_eq!(tick_decimals(0.0, 0.5, 6), 1);
+        assert_eq!(tick_decimals(9.6, 15.6, 6), 0);
+        assert_eq!(tick_decimals(0.0, 500.0, 8), 0);
+        assert_eq!(tick_decimals(1.0, 1.0, 8), 0);
+        assert_eq!(format_tick(-0.0001, 2), "0.00");
+        assert_eq!(format_tick(0.35, 2), "0.35");
+    }
+
+    #[test]
+    fn numbers_read_well_on_a_slide() {
+        assert_eq!(format_value(0.123456), "0.123");
+        assert_eq!(format_value(12.0), "12");
+        assert_eq!(format_value(1234.6), "1235");
+        assert_eq!(format_signed(-0.05), "\u{2212}0.05");
+        assert_eq!(format_signed(0.5), "+0.5");
+        assert_eq!(format_value(f64::NAN), "n/a");
+    }
+}

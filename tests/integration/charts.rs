@@ -1,0 +1,328 @@
+//! The charts drawn from saved results.
+//!
+//! Chart tests use a synthetic management fixture (`tests/fixtures/management/`, produced by
+//! [`fixture`]) and a real M/M/c run, check every file decodes at the requested size and is not
+//! blank, and compare one SVG against a golden file with a numeric tolerance.
+
+mod fixture;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use orgsim::charts::{self, Format, PlotOptions};
+
+fn manifest_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// Copies the committed management fixture into a fresh temporary folder.
+fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["summary.json", "timeseries.csv", "replications.csv"] {
+        fs::copy(
+            manifest_path("tests/fixtures/management").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+/// Decodes a PNG file: (width, height, RGB or RGBA bytes, bytes per pixel).
+fn decode_png(path: &Path) -> (u32, u32, Vec<u8>, usize) {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buffer).unwrap();
+    buffer.truncate(info.buffer_size());
+    (info.width, info.height, buffer, info.color_type.samples())
+}
+
+/// Variance of the grey level over all pixels [grey levels squared].
+fn grey_variance(pixels: &[u8], samples: usize) -> f64 {
+    let greys: Vec<f64> = pixels
+        .chunks(samples)
+        .map(|px| (f64::from(px[0]) + f64::from(px[1]) + f64::from(px[2])) / 3.0)
+        .collect();
+    let mean = greys.iter().sum::<f64>() / greys.len() as f64;
+    greys.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / greys.len() as f64
+}
+
+fn assert_png_ok(path: &Path, width: u32, height: u32) {
+    let (w, h, pixels, samples) = decode_png(path);
+    assert_eq!((w, h), (width, height), "{}", path.display());
+    let variance = grey_variance(&pixels, samples);
+    assert!(
+        variance > 50.0,
+        "{} looks blank (grey variance {variance:.1})",
+        path.display()
+    );
+}
+
+fn names(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn management_fixture_is_up_to_date() {
+    let committed = manifest_path("tests/fixtures/management");
+    if std::env::var_os("ORGSIM_UPDATE_FIXTURE").is_some() {
+        fixture::generate(&committed, &fixture::MANAGEMENT);
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    fixture::generate(fresh.path(), &fixture::MANAGEMENT);
+    for name in ["summary.json", "timeseries.csv", "replications.csv"] {
+        let expected = fs::read(committed.join(name))
+            .expect("fixture exists; ORGSIM_UPDATE_FIXTURE=1 writes it");
+        assert!(
+            expected == fs::read(fresh.path().join(name)).unwrap(),
+            "{name} differs from its generator"
+        );
+    }
+}
+
+#[test]
+fn every_chart_of_the_fixture_decodes_at_its_size_and_is_not_blank() {
+    let dir = fixture_copy();
+    let files = charts::draw_all(dir.path(), &PlotOptions::default()).unwrap();
+    assert_eq!(
+        names(&files),
+        [
+            "tradeoff.png",
+            "fan_engagement_mean.png",
+            "fan_true_value_rate.png",
+            "fan_reported_output.png",
+            "fan_kpi_truth_gap.png",
+            "fan_trust.png",
+            "fan_burnout_share.png",
+            "fan_quits_cumulative.png",
+            "distributions.png",
+            "dashboard.png",
+        ]
+    );
+    for file in &files {
+        assert_eq!(file.parent().unwrap(), dir.path().join("charts"));
+        assert_png_ok(file, 1600, 1000);
+    }
+    // No temporary files are left beside the charts.
+    let entries = fs::read_dir(dir.path().join("charts")).unwrap().count();
+    assert_eq!(entries, files.len());
+}
+
+#[test]
+fn chosen_metrics_size_and_svg_format_are_honoured() {
+    let dir = fixture_copy();
+    let options = PlotOptions {
+        format: Format::Svg,
+        width: 800,
+        height: 500,
+        metrics: Some(vec!["trust".into(), "results_index".into()]),
+    };
+    let files = charts::draw_all(dir.path(), &options).unwrap();
+    assert_eq!(
+        names(&files),
+        [
+            "tradeoff.svg",
+            "fan_trust.svg",
+            "fan_results_index.svg",
+            "distributions.svg",
+            "dashboard.svg"
+        ]
+    );
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(
+            text.starts_with("<svg")
+                && text.contains(r#"width="800""#)
+                && text.contains(r#"height="500""#)
+        );
+        assert!(
+            text.contains("orgsim 0.1.0"),
+            "provenance footer in {}",
+            file.display()
+        );
+    }
+    let png = PlotOptions {
+        width: 640,
+        height: 400,
+        ..PlotOptions::default()
+    };
+    for file in charts::draw_all(dir.path(), &png).unwrap() {
+        assert_png_ok(&file, 640, 400);
+    }
+}
+
+#[test]
+fn a_queue_run_draws_charts_without_the_tradeoff() {
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("mmc");
+    let args = orgsim::cli::RunArgs {
+        file: manifest_path("scenarios/mmc-reference.toml"),
+        threads: Some(1),
+        replications: Some(8),
+        first_replication: 0,
+        seed: None,
+        out: Some(folder.clone()),
+        force: false,
+        quiet: true,
+        no_charts: false,
+    };
+    orgsim::cli::run(&args).unwrap();
+    let mut drawn: Vec<String> = fs::read_dir(folder.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    drawn.sort();
+    assert_eq!(
+        drawn,
+        [
+            "dashboard.png",
+            "distributions.png",
+            "fan_number_in_system.png",
+            "fan_queue_length.png",
+            "fan_tasks_completed_cumulative.png",
+        ]
+    );
+    for name in &drawn {
+        assert_png_ok(&folder.join("charts").join(name), 1600, 1000);
+    }
+}
+
+#[test]
+fn no_charts_flag_skips_drawing() {
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("mmc");
+    let args = orgsim::cli::RunArgs {
+        file: manifest_path("scenarios/mmc-reference.toml"),
+        threads: Some(1),
+        replications: Some(2),
+        first_replication: 0,
+        seed: None,
+        out: Some(folder.clone()),
+        force: false,
+        quiet: true,
+        no_charts: true,
+    };
+    orgsim::cli::run(&args).unwrap();
+    assert!(folder.join("summary.json").is_file());
+    assert!(!folder.join("charts").exists());
+}
+
+#[test]
+fn plot_errors_map_to_exit_codes() {
+    let empty = tempfile::tempdir().unwrap();
+    let plot = |dir: &Path, metrics: Option<Vec<String>>, size: &str| {
+        orgsim::cli::plot(&orgsim::cli::PlotArgs {
+            dir: dir.to_path_buf(),
+            format: "png".into(),
+            size: size.into(),
+            metrics,
+        })
+    };
+    let missing = plot(&empty.path().join("nowhere"), None, "1600x1000").unwrap_err();
+    assert_eq!(missing.exit_code(), 2, "{missing}");
+    let fixture = fixture_copy();
+    let unknown = plot(fixture.path(), Some(vec!["happiness".into()]), "1600x1000").unwrap_err();
+    assert_eq!(unknown.exit_code(), 2);
+    assert!(
+        unknown.to_string().contains("happiness") && unknown.to_string().contains("trust"),
+        "{unknown}"
+    );
+    let bad_size = plot(fixture.path(), None, "huge").unwrap_err();
+    assert_eq!(bad_size.exit_code(), 2);
+    fs::write(fixture.path().join("timeseries.csv"), "policy,day\n").unwrap();
+    let broken = plot(fixture.path(), None, "1600x1000").unwrap_err();
+    assert_eq!(broken.exit_code(), 2);
+    assert!(broken.to_string().contains("timeseries.csv"), "{broken}");
+}
+
+/// Splits SVG text into its non-numeric skeleton and its numbers.
+fn split_numbers(text: &str) -> (String, Vec<f64>) {
+    let mut skeleton = String::new();
+    let mut numbers = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, skeleton: &mut String, numbers: &mut Vec<f64>| {
+        if !current.is_empty() {
+            match current.parse::<f64>() {
+                Ok(x) => {
+                    numbers.push(x);
+                    skeleton.push('#');
+                }
+                Err(_) => skeleton.push_str(current),
+            }
+            current.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && current.is_empty()) {
+            current.push(c);
+        } else {
+            flush(&mut current, &mut skeleton, &mut numbers);
+            skeleton.push(c);
+        }
+    }
+    flush(&mut current, &mut skeleton, &mut numbers);
+    (skeleton, numbers)
+}
+
+/// The dashboard of a tiny fixed dataset, as SVG, matches `tests/golden/dashboard.svg` up to
+/// 1.5 px (or units) per number. Regenerate with `ORGSIM_UPDATE_GOLDEN=1`.
+#[test]
+fn dashboard_svg_matches_golden() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture::generate(dir.path(), &fixture::TINY);
+    let results = charts::Results::load(dir.path()).unwrap();
+    let options = PlotOptions {
+        format: Format::Svg,
+        width: 800,
+        height: 500,
+        metrics: None,
+    };
+    let svg =
+        String::from_utf8(charts::render(&results, &charts::Chart::Dashboard, &options).unwrap())
+            .unwrap();
+    let golden = manifest_path("tests/golden/dashboard.svg");
+    if std::env::var_os("ORGSIM_UPDATE_GOLDEN").is_some() {
+        fs::write(&golden, &svg).unwrap();
+    }
+    let expected =
+        fs::read_to_string(&golden).expect("golden exists; ORGSIM_UPDATE_GOLDEN=1 writes it");
+    let (skeleton, numbers) = split_numbers(&svg);
+    let (expected_skeleton, expected_numbers) = split_numbers(&expected);
+    assert!(
+        skeleton == expected_skeleton,
+        "the SVG's structure or text changed; ORGSIM_UPDATE_GOLDEN=1 regenerates it"
+    );
+    assert_eq!(numbers.len(), expected_numbers.len());
+    for (i, (a, b)) in numbers.iter().zip(&expected_numbers).enumerate() {
+        assert!((a - b).abs() <= 1.5, "number {i}: {a} vs golden {b}");
+    }
+}
+
+#[test]
+fn missing_values_and_empty_replications_still_draw() {
+    let dir = fixture_copy();
+    let series = fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+    // Blank out every quantile of trust, and keep only the header of replications.csv.
+    let blanked: String = series
+        .lines()
+        .map(
+            |line| match line.split(',').collect::<Vec<_>>().as_slice() {
+                [policy, day, "trust", ..] => format!("{policy},{day},trust,,,,,,\n"),
+                _ => format!("{line}\n"),
+            },
+        )
+        .collect();
+    fs::write(dir.path().join("timeseries.csv"), blanked).unwrap();
+    let replications = fs::read_to_string(dir.path().join("replications.csv")).unwrap();
+    let header = replications.lines().next().unwrap();
+    fs::write(dir.path().join("replications.csv"), format!("{header}\n")).unwrap();
+    let files = charts::draw_all(dir.path(), &PlotOptions::default()).unwrap();
+    assert!(names(&files).contains(&"fan_trust.png".to_string()));
+    for file in &files {
+        assert_png_ok(file, 1600, 1000);
+    }
+}
