@@ -231,6 +231,8 @@ struct Team {
     blocked_share: f64,
     mastery: f64,
     supportive: f64,
+    /// AS_j = s̄ (1 − mean Micro), the manager's autonomy support.
+    autonomy_support: f64,
 }
 
 #[derive(Default)]
@@ -451,13 +453,14 @@ impl<'a> Replication<'a> {
                 blocked_share: 0.0,
                 mastery: 0.6,
                 supportive: 0.5,
+                autonomy_support: 0.5,
             });
         }
         for p in 0..n_teams * size {
             let person = self.new_person(p, p / size, 0.0, false);
             self.people.push(person);
         }
-        // Backlog seeded with a quarter's worth of ideas, then the arrival processes.
+        // Backlog seeded with 20 working days' worth of ideas, then the arrival processes.
         for k in 0..n_teams {
             let seed_items = (self.idea_rate(k) * 20.0) as usize;
             for _ in 0..seed_items {
@@ -482,7 +485,6 @@ impl<'a> Replication<'a> {
                 UPDATE_PERIOD * (k as f64 + 1.0) / (n_teams as f64 + 1.0),
                 Event::TeamUpdate(k),
             );
-            self.at(0.0, Event::TeamUpdate(k));
             let first = exp1(&mut self.team_rngs[k][T_HELP]) / (HELP_RATE * DEPENDENCIES as f64);
             self.at(first, Event::HelpRequest(k));
         }
@@ -533,6 +535,11 @@ impl<'a> Replication<'a> {
         }
         for (g, &day) in self.grid.iter().enumerate() {
             self.at(day, Event::Snapshot(g));
+        }
+        // Targets, effort shares and rates at day 0; then one weekly update chain per team,
+        // staggered so that teams do not all update at once.
+        for k in 0..n_teams {
+            self.update_team(k);
         }
     }
 
@@ -985,6 +992,7 @@ impl Replication<'_> {
                     - 0.0005 * (team.manager_skill - team.manager_skill_start));
         }
         let autonomy_support = supportive * (1.0 - micro);
+        self.teams[k].autonomy_support = autonomy_support;
         for p in present {
             self.update_person(p, autonomy_support, monitoring);
         }
@@ -1721,7 +1729,7 @@ impl Replication<'_> {
         };
         team.window_start = t;
         let controlling = lv.punishment > 0.5 || lv.subjective_weight < 0.3;
-        let autonomy_support = team.supportive;
+        let autonomy_support = team.autonomy_support;
         let hit = gap >= 0.0;
         for p in members {
             let person = &mut self.people[p];
@@ -1810,7 +1818,7 @@ impl Replication<'_> {
         self.people[p] = person;
         let monitoring =
             rules::monitoring(self.levers.review_period_days, self.levers.time_monitor);
-        let support = self.teams[k].supportive;
+        let support = self.teams[k].autonomy_support;
         self.update_person(p, support, monitoring);
     }
 
