@@ -82,9 +82,10 @@ impl Reference {
     fn load() -> Self {
         let scenario =
             scenario::load(Path::new(SCENARIO)).expect("the reference scenario is valid");
-        let params = match &scenario.model {
-            ModelConfig::Queue(policies) => policies[0].params,
+        let ModelConfig::Queue(policies) = &scenario.model else {
+            panic!("{SCENARIO} is a queue scenario");
         };
+        let params = policies[0].params;
         Reference { scenario, params }
     }
 

@@ -3,9 +3,10 @@
 //!
 //! Replication r of every policy runs with the same random streams (common random numbers), so
 //! the runner also accumulates paired differences against the first policy. Work is cut into
-//! batches; each batch runs on the rayon pool, its records come back in job order and are folded
-//! serially, so results are bit-identical for any thread count, and memory stays bounded by the
-//! batch size, not the number of replications.
+//! batches; each batch runs on the rayon pool and its records come back in job order. Each
+//! distribution then folds the batch's observations in replication order (distributions in
+//! parallel, observations serially), so results are bit-identical for any thread count, and
+//! memory stays bounded by the batch size, not the number of replications.
 
 use rayon::prelude::*;
 
@@ -70,23 +71,28 @@ impl Aggregate {
         }
     }
 
-    fn fold(&mut self, records: &[Record]) {
-        let baseline = &records[0];
-        for (aggregate, record) in self.policies.iter_mut().zip(records) {
-            for (dist, &x) in aggregate.outcomes.iter_mut().zip(&record.outcomes) {
-                dist.push(x);
+    /// Folds a batch of replications, each a record per policy, in replication order. Every
+    /// distribution sees its observations in that order, so the result is the same as a serial
+    /// fold; the many time-series distributions are folded in parallel.
+    fn fold_batch(&mut self, batch: &[(u64, Vec<Record>)]) {
+        for (p, aggregate) in self.policies.iter_mut().enumerate() {
+            for (_, records) in batch {
+                let (record, baseline) = (&records[p], &records[0]);
+                for (m, &x) in record.outcomes.iter().enumerate() {
+                    aggregate.outcomes[m].push(x);
+                    aggregate.paired_difference[m].push(x - baseline.outcomes[m]);
+                }
             }
-            for (dist, &x) in aggregate.series.iter_mut().zip(&record.series) {
-                dist.push(x);
-            }
-            for ((diff, &x), &base) in aggregate
-                .paired_difference
-                .iter_mut()
-                .zip(&record.outcomes)
-                .zip(&baseline.outcomes)
-            {
-                diff.push(x - base);
-            }
+            aggregate
+                .series
+                .par_iter_mut()
+                .with_min_len(64)
+                .enumerate()
+                .for_each(|(j, dist)| {
+                    for (_, records) in batch {
+                        dist.push(records[p].series[j]);
+                    }
+                });
         }
     }
 }
@@ -126,10 +132,8 @@ pub fn run(
     let mut aggregate = Aggregate::new(sim);
     let batch = batch_size(plan.threads);
     let end = plan.first_replication + plan.replications;
-    let mut start = plan.first_replication;
-    while start < end {
-        let stop = (start + batch).min(end);
-        let results: Vec<(u64, Vec<Record>)> = pool.install(|| {
+    let run_batch = |start: u64, stop: u64| -> Vec<(u64, Vec<Record>)> {
+        pool.install(|| {
             (0..(stop - start) as usize)
                 .into_par_iter()
                 .with_max_len(1)
@@ -147,9 +151,14 @@ pub fn run(
                     (streams.seed(), records)
                 })
                 .collect()
-        });
+        })
+    };
+    let mut start = plan.first_replication;
+    while start < end {
+        let stop = (start + batch).min(end);
+        let results = run_batch(start, stop);
+        pool.install(|| aggregate.fold_batch(&results));
         for (offset, (seed, records)) in results.iter().enumerate() {
-            aggregate.fold(records);
             observe(&ReplicationResult {
                 replication: start + offset as u64,
                 seed: *seed,

@@ -169,11 +169,10 @@ impl Simulation for QueueModel {
         let horizon = self.horizon;
         let warmup = p.warmup_days;
 
-        for (index, &day) in self.grid.iter().enumerate() {
-            calendar
-                .schedule_at(day, QueueEvent::Snapshot { index })
-                .expect("grid days are finite and ordered");
-        }
+        // Snapshots are chained (each schedules the next) so the calendar stays small.
+        calendar
+            .schedule_at(self.grid[0], QueueEvent::Snapshot { index: 0 })
+            .expect("grid days are finite");
         calendar
             .schedule_at(exp1(&mut arrivals) / p.arrival_rate, QueueEvent::Arrival)
             .expect("arrival gaps are finite");
@@ -253,6 +252,11 @@ impl Simulation for QueueModel {
                     }
                 }
                 QueueEvent::Snapshot { index } => {
+                    if let Some(&next) = self.grid.get(index + 1) {
+                        calendar
+                            .schedule_at(next, QueueEvent::Snapshot { index: index + 1 })
+                            .expect("grid days are finite and ordered");
+                    }
                     let row = record.at_grid_point(index);
                     row[0] = (waiting.len() as u32 + busy) as f64;
                     row[1] = waiting.len() as f64;

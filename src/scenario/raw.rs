@@ -81,6 +81,8 @@ pub struct RawDisturbances {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_shocks_per_year: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labor_market_level: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labor_market_sd: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sick_episodes_per_year: Option<f64>,
@@ -517,6 +519,12 @@ fn validate_disturbances(raw: &RawDisturbances) -> Result<Disturbances, Invalid>
             d.personal_shocks_per_year,
             50.0,
         )?,
+        labor_market_level: check::range(
+            &key("labor_market_level"),
+            raw.labor_market_level.unwrap_or(d.labor_market_level),
+            0.1,
+            5.0,
+        )?,
         labor_market_sd: rate(
             "labor_market_sd",
             raw.labor_market_sd,
@@ -654,6 +662,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 market_shifts_per_year: Some(d.market_shifts_per_year),
                 reorgs_per_year: Some(d.reorgs_per_year),
                 personal_shocks_per_year: Some(d.personal_shocks_per_year),
+                labor_market_level: Some(d.labor_market_level),
                 labor_market_sd: Some(d.labor_market_sd),
                 sick_episodes_per_year: Some(d.sick_episodes_per_year),
                 kpi_noise_cv: Some(d.kpi_noise_cv),

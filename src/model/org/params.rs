@@ -79,6 +79,9 @@ pub struct Disturbances {
     pub reorgs_per_year: f64,
     /// Personal-life shocks per person per year (capacity ×0.5 for Exp(20 d)), default 0.2.
     pub personal_shocks_per_year: f64,
+    /// Mean labor-market tightness, a multiplier on quit hazard (1 = normal; 1.5 = many
+    /// outside offers), default 1.
+    pub labor_market_level: f64,
     /// SD of the labor-market tightness multiplier on quit hazard (monthly AR(1), ρ 0.9), default 0.15.
     pub labor_market_sd: f64,
     /// Sick days episodes per person per year (×1.63 when burned out), default 5.
@@ -101,6 +104,7 @@ impl Default for Disturbances {
             market_shifts_per_year: 1.0,
             reorgs_per_year: 0.5,
             personal_shocks_per_year: 0.2,
+            labor_market_level: 1.0,
             labor_market_sd: 0.15,
             sick_episodes_per_year: 5.0,
             kpi_noise_cv: 0.15,

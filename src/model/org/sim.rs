@@ -393,7 +393,7 @@ impl<'a> Replication<'a> {
             labor_rng: streams.stream(source::LABOR, 0),
             true_angle: 0.0,
             director_angle: 0.0,
-            labor_market: 1.0,
+            labor_market: dist.labor_market_level,
             labor_log: 0.0,
             storm: false,
             ledger: Ledger::default(),
@@ -533,9 +533,8 @@ impl<'a> Replication<'a> {
             let first = self.one_on_one_period() * self.person_rngs[p][R_PERSON].random::<f64>();
             self.at(first, Event::OneOnOne(p));
         }
-        for (g, &day) in self.grid.iter().enumerate() {
-            self.at(day, Event::Snapshot(g));
-        }
+        // Snapshots are chained (each schedules the next) so the calendar stays small.
+        self.at(self.grid[0], Event::Snapshot(0));
         // Targets, effort shares and rates at day 0; then one weekly update chain per team,
         // staggered so that teams do not all update at once.
         for k in 0..n_teams {
@@ -707,7 +706,12 @@ impl<'a> Replication<'a> {
 
     fn handle(&mut self, event: Event, record: &mut Record) {
         match event {
-            Event::Snapshot(g) => self.snapshot(g, record),
+            Event::Snapshot(g) => {
+                if let Some(&next) = self.grid.get(g + 1) {
+                    self.at(next, Event::Snapshot(g + 1));
+                }
+                self.snapshot(g, record);
+            }
             Event::TeamUpdate(k) => {
                 self.update_team(k);
                 self.at(self.now + UPDATE_PERIOD, Event::TeamUpdate(k));
@@ -778,7 +782,7 @@ impl<'a> Replication<'a> {
                 let sd = self.dist.labor_market_sd;
                 self.labor_log = rho * self.labor_log
                     + sd * (1.0 - rho * rho).sqrt() * normal(&mut self.labor_rng);
-                self.labor_market = (1.0 + self.labor_log).max(0.1);
+                self.labor_market = (self.dist.labor_market_level + self.labor_log).max(0.1);
                 self.at(self.now + 21.0, Event::LaborStep);
             }
         }
