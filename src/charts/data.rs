@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
+use super::prepare::{BivariateMoments, TRADEOFF_X, TRADEOFF_Y};
 use super::ChartError;
 
 /// Everything a run saved that the charts read.
@@ -102,7 +103,12 @@ pub struct SeriesRow {
     pub quantiles: [f64; 5],
 }
 
-/// `replications.csv`: one row per policy × replication, one column per outcome metric.
+/// Most rows kept per policy for dots and box plots. Larger runs are thinned by a fixed stride
+/// (every k-th replication), so chart memory does not grow with the number of replications.
+pub const MAX_ROWS_PER_POLICY: u64 = 4_000;
+
+/// `replications.csv`: one row per policy × replication, one column per outcome metric; for
+/// runs of more than [`MAX_ROWS_PER_POLICY`] replications, every k-th row of each policy.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReplicationTable {
     /// Outcome metric names, in column order.
@@ -111,6 +117,9 @@ pub struct ReplicationTable {
     pub policy: Vec<usize>,
     /// Outcome values, row-major: `values[row][metric]`.
     pub values: Vec<Vec<f64>>,
+    /// Moments of the trade-off pair (relationships index, results index) over every row of
+    /// each policy, thinned or not.
+    pub tradeoff: Vec<BivariateMoments>,
 }
 
 impl ReplicationTable {
@@ -150,7 +159,11 @@ impl Results {
             return Err(invalid(&summary_path, 0, "lists no policies".into()));
         }
         let series = parse_series(&dir.join("timeseries.csv"), &summary.policies)?;
-        let replications = parse_replications(&dir.join("replications.csv"), &summary.policies)?;
+        let replications = parse_replications(
+            &dir.join("replications.csv"),
+            &summary.policies,
+            summary.replications,
+        )?;
         Ok(Results {
             summary,
             series,
@@ -258,7 +271,13 @@ fn parse_series(path: &Path, policies: &[String]) -> Result<Vec<SeriesRow>, Char
     Ok(rows)
 }
 
-fn parse_replications(path: &Path, policies: &[String]) -> Result<ReplicationTable, ChartError> {
+fn parse_replications(
+    path: &Path,
+    policies: &[String],
+    replications: u64,
+) -> Result<ReplicationTable, ChartError> {
+    let stride = replications.div_ceil(MAX_ROWS_PER_POLICY).max(1);
+    let mut seen = vec![0u64; policies.len()];
     let mut reader = reader(path)?;
     let header = reader
         .headers()
@@ -275,19 +294,35 @@ fn parse_replications(path: &Path, policies: &[String]) -> Result<ReplicationTab
         ));
     }
     let metrics: Vec<String> = header.iter().skip(3).map(str::to_string).collect();
+    let tradeoff_columns = (
+        metrics.iter().position(|m| m == TRADEOFF_X),
+        metrics.iter().position(|m| m == TRADEOFF_Y),
+    );
     let mut table = ReplicationTable {
         metrics,
+        tradeoff: vec![BivariateMoments::default(); policies.len()],
         ..ReplicationTable::default()
     };
     for record in reader.records() {
         let record = record.map_err(|e| invalid(path, 0, e.to_string()))?;
         let line = line_of(&record);
-        table.policy.push(policy_index(
-            path,
-            line,
-            policies,
-            record.get(0).unwrap_or(""),
-        )?);
+        let policy = policy_index(path, line, policies, record.get(0).unwrap_or(""))?;
+        if let (Some(x), Some(y)) = tradeoff_columns {
+            let value = |m: usize| {
+                number(
+                    path,
+                    line,
+                    &table.metrics[m],
+                    record.get(m + 3).unwrap_or(""),
+                )
+            };
+            table.tradeoff[policy].push(value(x)?, value(y)?);
+        }
+        seen[policy] += 1;
+        if (seen[policy] - 1) % stride != 0 {
+            continue;
+        }
+        table.policy.push(policy);
         let row = table
             .metrics
             .iter()

@@ -446,7 +446,11 @@ fn tradeoff<DB: DrawingBackend>(
                     .map(|(x, y)| (*x, *y))
                     .filter(|(x, y)| x.is_finite() && y.is_finite())
                     .collect(),
-                ellipse: prepare::mean_confidence_ellipse(&xs, &ys),
+                ellipse: results
+                    .replications
+                    .tradeoff
+                    .get(p)
+                    .and_then(prepare::BivariateMoments::mean_confidence_ellipse),
                 path: prepare::quarter_path(&x_series, &y_series, fig.horizon(), QUARTER_DAYS),
             }
         })

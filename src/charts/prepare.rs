@@ -234,30 +234,55 @@ pub fn ellipse_from_covariance(
 /// The 95% confidence ellipse of the mean of paired observations (x, y): the sample covariance
 /// divided by n, scaled by χ²(2, 0.95). Pairs with a NaN are dropped; `None` under 2 pairs.
 pub fn mean_confidence_ellipse(xs: &[f64], ys: &[f64]) -> Option<Ellipse> {
-    let pairs: Vec<(f64, f64)> = xs
-        .iter()
-        .zip(ys)
-        .map(|(x, y)| (*x, *y))
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .collect();
-    let n = pairs.len() as f64;
-    if pairs.len() < 2 {
-        return None;
+    let mut moments = BivariateMoments::default();
+    xs.iter().zip(ys).for_each(|(x, y)| moments.push(*x, *y));
+    moments.mean_confidence_ellipse()
+}
+
+/// Streaming mean and covariance of (x, y) pairs (Welford's update in two dimensions), so the
+/// confidence ellipse of a run uses every replication in O(1) memory. Non-finite pairs are
+/// skipped.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BivariateMoments {
+    n: f64,
+    mean_x: f64,
+    mean_y: f64,
+    sxx: f64,
+    sxy: f64,
+    syy: f64,
+}
+
+impl BivariateMoments {
+    /// Adds one pair.
+    pub fn push(&mut self, x: f64, y: f64) {
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        self.n += 1.0;
+        let dx = x - self.mean_x;
+        self.mean_x += dx / self.n;
+        let dy = y - self.mean_y;
+        self.mean_y += dy / self.n;
+        self.sxx += dx * (x - self.mean_x);
+        self.sxy += dx * (y - self.mean_y);
+        self.syy += dy * (y - self.mean_y);
     }
-    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
-    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
-    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
-    for (x, y) in &pairs {
-        sxx += (x - mx) * (x - mx);
-        sxy += (x - mx) * (y - my);
-        syy += (y - my) * (y - my);
+
+    /// The 95% confidence ellipse of the mean; `None` with fewer than two pairs.
+    pub fn mean_confidence_ellipse(&self) -> Option<Ellipse> {
+        if self.n < 2.0 {
+            return None;
+        }
+        let scale = 1.0 / ((self.n - 1.0) * self.n);
+        Some(ellipse_from_covariance(
+            (self.mean_x, self.mean_y),
+            [
+                [self.sxx * scale, self.sxy * scale],
+                [self.sxy * scale, self.syy * scale],
+            ],
+            CHI2_2DOF_95,
+        ))
     }
-    let scale = 1.0 / ((n - 1.0) * n);
-    Some(ellipse_from_covariance(
-        (mx, my),
-        [[sxx * scale, sxy * scale], [sxy * scale, syy * scale]],
-        CHI2_2DOF_95,
-    ))
 }
 
 /// The triangle of an arrowhead with its tip at `tip`, pointing away from `from`, `length`
