@@ -604,7 +604,7 @@ fn tradeoff<DB: DrawingBackend>(
         ));
         items.push((
             Swatch::Arrow,
-            "mean path from day 0, by quarter (Q1 = day 63)".into(),
+            "mean path from the start, by quarter (Q1 = day 63)".into(),
         ));
         legend(&legend_area, fig, &items)?;
     }

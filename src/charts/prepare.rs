@@ -116,9 +116,10 @@ pub struct PathPoint {
     pub y: f64,
 }
 
-/// A policy's mean position quarter by quarter: days 0, `step`, 2 `step`, ... up to the
-/// horizon, plus the horizon itself when it is not a quarter boundary. Stops outside either
-/// series are left out.
+/// A policy's mean position quarter by quarter: the start (day 0, or the first day both series
+/// are defined if that is within the first quarter), `step`, 2 `step`, ... up to the horizon,
+/// plus the horizon itself when it is not a quarter boundary. Stops outside either series are
+/// left out.
 pub fn quarter_path(x: &[(f64, f64)], y: &[(f64, f64)], horizon: f64, step: f64) -> Vec<PathPoint> {
     let mut days: Vec<(f64, usize)> = Vec::new();
     let mut k = 0usize;
@@ -129,6 +130,16 @@ pub fn quarter_path(x: &[(f64, f64)], y: &[(f64, f64)], horizon: f64, step: f64)
     if let Some(&(last, _)) = days.last() {
         if horizon - last > 1e-9 {
             days.push((horizon, k));
+        }
+    }
+    // The start stop is the first day both series have a value: a trailing-window metric (the
+    // results index is a 21-day value rate) is undefined on day 0 itself.
+    if let (Some(&(x0, _)), Some(&(y0, _))) = (x.first(), y.first()) {
+        let first = x0.max(y0);
+        if let Some(start) = days.first_mut() {
+            if first > start.0 && first < step {
+                start.0 = first;
+            }
         }
     }
     days.into_iter()
@@ -842,5 +853,16 @@ mod tests {
         assert_eq!(format_signed(-0.05), "\u{2212}0.05");
         assert_eq!(format_signed(0.5), "+0.5");
         assert_eq!(format_value(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn quarter_path_starts_where_both_series_begin() {
+        let x: Vec<(f64, f64)> = (0..=20).map(|d| (d as f64 * 5.0, 1.0)).collect();
+        // A trailing-window metric: undefined on day 0, defined from day 5.
+        let y: Vec<(f64, f64)> = (1..=20).map(|d| (d as f64 * 5.0, 2.0)).collect();
+        let path = quarter_path(&x, &y, 100.0, 63.0);
+        assert_eq!(path[0].day, 5.0);
+        assert_eq!(path[0].quarter, 0);
+        assert_eq!(path[1].day, 63.0);
     }
 }
