@@ -344,3 +344,211 @@ fn sf11_turnover_levels() {
     eprintln!("SF-11 KPI-heavy minus balanced {d:.4} (lower {d_lo:.4})");
     assert!(d_lo >= 0.02);
 }
+
+fn kappa_sweep(
+    kpi_set: &str,
+    seed: u64,
+    replications: u64,
+    horizon: u32,
+) -> (Scenario, Vec<Vec<Record>>) {
+    let policies: String = (0..=10)
+        .map(|i| {
+            let k = i as f64 / 10.0;
+            policy(
+                &format!("k{i}"),
+                "balanced",
+                &format!("kappa = {k:?}\nkpi_set = \"{kpi_set}\""),
+            )
+        })
+        .collect();
+    let s = scenario(&policies, seed, replications, horizon);
+    let r = run(&s);
+    (s, r)
+}
+
+/// SF-09 fails in the current calibration and is kept, ignored, as the open target it is: with
+/// the value-weighted KPI and every other lever balanced, J_true rises monotonically in κ up to
+/// 1 (the alignment benefit of R13, linear in κ, outweighs crowding-out and gaming). Run with
+/// `cargo test --release -- --ignored sf09`. See docs/MODEL.md, "Measured effects".
+///
+/// SF-09 (emergent): an interior optimum in KPI intensity. κ from 0 to 1 in steps of 0.1, all
+/// else balanced, value-weighted KPI; seed 9, 100 paired replications, 500 days, J_true with
+/// terminal value. Pass: the best κ lies in [0.15, 0.60]; J(κ*) - J(0) > 0 and J(κ*) - J(1) > 0
+/// (paired CIs). With the items-closed KPI the best J is lower (paired CI at each one's κ*).
+#[test]
+#[ignore = "fails in the current calibration: J_true rises monotonically in kappa (docs/MODEL.md)"]
+fn sf09_interior_optimum_in_kpi_intensity() {
+    let (_, value) = kappa_sweep("value-weighted", 9, 100, 500);
+    let j: Vec<Vec<f64>> = value.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
+    let means: Vec<f64> = j
+        .iter()
+        .map(|v| welford(v.iter().copied()).mean())
+        .collect();
+    let best = (0..means.len())
+        .max_by(|&a, &b| means[a].total_cmp(&means[b]))
+        .unwrap();
+    eprintln!(
+        "SF-09 value-weighted J by kappa: {:?}",
+        means
+            .iter()
+            .map(|m| (m * 10.0).round() / 10.0)
+            .collect::<Vec<_>>()
+    );
+    let kappa_star = best as f64 / 10.0;
+    assert!((0.15..=0.60).contains(&kappa_star), "kappa* = {kappa_star}");
+    let (d0, lo0, _) = paired(&j[best], &j[0]);
+    let (d1, lo1, _) = paired(&j[best], &j[10]);
+    eprintln!(
+        "SF-09 J(k*) - J(0) = {d0:.2} (lower {lo0:.2}); J(k*) - J(1) = {d1:.2} (lower {lo1:.2})"
+    );
+    assert!(lo0 > 0.0 && lo1 > 0.0);
+
+    let (_, items) = kappa_sweep("items-closed", 9, 100, 500);
+    let ji: Vec<Vec<f64>> = items.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
+    let means_i: Vec<f64> = ji
+        .iter()
+        .map(|v| welford(v.iter().copied()).mean())
+        .collect();
+    let best_i = (0..means_i.len())
+        .max_by(|&a, &b| means_i[a].total_cmp(&means_i[b]))
+        .unwrap();
+    eprintln!(
+        "SF-09 items-closed J by kappa: {:?}",
+        means_i
+            .iter()
+            .map(|m| (m * 10.0).round() / 10.0)
+            .collect::<Vec<_>>()
+    );
+    let (d, lo, _) = paired(&j[best], &ji[best_i]);
+    eprintln!("SF-09 best value-weighted - best items-closed {d:.2} (lower {lo:.2}); kappa* {kappa_star} vs {}", best_i as f64 / 10.0);
+    assert!(lo > 0.0 && best_i <= best, "alignment matters");
+}
+
+/// SF-12 (emergent): an interior optimal hours cap. H_max in {40, 42.5, 45, 47.5, 50, 55, 60}
+/// under KPI-heavy pressure, one year; seed 12, 100 paired replications. Pass: size-weighted
+/// throughput peaks at a cap in [42.5, 50] and throughput at 60 h is below the peak (paired CI);
+/// burnout prevalence at 60 h is above that at 40 h (paired CI).
+#[test]
+fn sf12_interior_optimal_hours_cap() {
+    let caps = [40.0, 42.5, 45.0, 47.5, 50.0, 55.0, 60.0];
+    let policies: String = caps
+        .iter()
+        .map(|c| policy(&format!("h{c}"), "kpi-heavy", &format!("hours_cap = {c:?}")))
+        .collect();
+    let s = scenario(&policies, 12, 100, 252);
+    let r = run(&s);
+    let g = grid_index(&s, 252.0);
+    let throughput: Vec<Vec<f64>> = r
+        .iter()
+        .map(|p| series(p, g, "size_completed_cumulative"))
+        .collect();
+    let means: Vec<f64> = throughput
+        .iter()
+        .map(|v| welford(v.iter().copied()).mean())
+        .collect();
+    eprintln!(
+        "SF-12 throughput by cap: {:?}",
+        means.iter().map(|m| m.round()).collect::<Vec<_>>()
+    );
+    let peak = (0..caps.len())
+        .max_by(|&a, &b| means[a].total_cmp(&means[b]))
+        .unwrap();
+    assert!(
+        (42.5..=50.0).contains(&caps[peak]),
+        "peak at {}",
+        caps[peak]
+    );
+    let (_, lo, _) = paired(&throughput[peak], &throughput[caps.len() - 1]);
+    assert!(lo > 0.0, "60 h not below the peak");
+    let burnout = |i: usize| outcome(&r[i], "burnout_share");
+    let (d, lo, _) = paired(&burnout(caps.len() - 1), &burnout(0));
+    eprintln!("SF-12 burnout 60 h - 40 h {d:.3} (lower {lo:.3})");
+    assert!(lo > 0.0);
+}
+
+/// SF-12 (calibration): under a mid policy (balanced with κ = 0.55), the share of staff with
+/// exhaustion of 0.5 or more at one year is in [15%, 30%] (Gallup: 23% burned out very often
+/// or always). Seed 13, 200 replications. Pass: the CI lies inside the band.
+#[test]
+#[ignore = "fails in the current calibration: 7% instead of 15-30% (docs/MODEL.md)"]
+fn sf12_calibration_exhaustion_under_a_mid_policy() {
+    let s = scenario(&policy("mid", "balanced", "kappa = 0.55"), 13, 200, 252);
+    let r = run(&s);
+    let high = welford(outcome(&r[0], "high_exhaustion_share"));
+    let (lo, hi) = high.ci95();
+    eprintln!(
+        "SF-12 mid-policy share with x >= 0.5: {:.3} ({lo:.3} to {hi:.3})",
+        high.mean()
+    );
+    assert!(lo >= 0.15 && hi <= 0.30);
+}
+
+/// Common random numbers keep nearby policies in step (MODEL-SPEC D.0): balanced against
+/// balanced with κ 0.40 instead of 0.35. Seed 14, 100 paired replications. Pass: the CRN
+/// variance-reduction factor of J_true with terminal value and of mean engagement is below 0.5.
+#[test]
+fn crn_keeps_nearby_policies_in_step() {
+    let policies = policy("a", "balanced", "") + &policy("b", "balanced", "kappa = 0.40");
+    let s = scenario(&policies, 14, 100, 500);
+    let r = run(&s);
+    for metric in ["j_true_with_tv", "engagement_mean", "quits_cumulative"] {
+        let factor = crn_factor(&outcome(&r[0], metric), &outcome(&r[1], metric));
+        eprintln!("CRN factor {metric}: {factor:.3}");
+        assert!(factor < 0.5, "{metric}: {factor:.3}");
+    }
+}
+
+/// SF-04's Goodhart signature (emergent): in days 438-500 KPI-heavy still reports at least as
+/// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
+/// replications. Fails in the current calibration, where KPI-heavy's capacity collapses
+/// (burnout, capability, turnover) so far that even its own KPI falls below balanced by day
+/// 190; kept, ignored, as the open target (docs/MODEL.md).
+#[test]
+#[ignore = "fails in the current calibration: KPI-heavy's reported output collapses too (docs/MODEL.md)"]
+fn sf04_goodhart_signature_late_reported_output() {
+    let (s, r) = kpi_vs_balanced(4, 200);
+    let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
+    let items = |p: usize| -> Vec<f64> {
+        let a = series(&r[p], late, "items_closed_cumulative");
+        let b = series(&r[p], end, "items_closed_cumulative");
+        b.iter().zip(&a).map(|(b, a)| b - a).collect()
+    };
+    let (d, lo, _) = paired(&items(0), &items(1));
+    eprintln!("SF-04 late items closed KPI-heavy - balanced {d:.1} (lower {lo:.1})");
+    assert!(lo >= 0.0);
+}
+
+/// SF-04 reverses where the theory says it should (MODEL-SPEC D.1 sensitivity requirement).
+/// Seed 41, 100 paired replications each. Pass: (a) over a 42-day horizon balanced's advantage
+/// on J_true with terminal value is gone (the paired CI of KPI-heavy minus balanced reaches
+/// above 0, against a 61 S lead for balanced at two years); (b) over 125 days, with work that has no
+/// quality dimension and a value-weighted KPI audited at every other review, KPI-heavy is ahead
+/// by at least 3 S (paired CI above 3). Over two years balanced wins even there (SF-04).
+#[test]
+fn sf04_reverses_on_short_horizons_and_aligned_audited_kpis() {
+    let both = |levers: &str| {
+        policy("kpi-heavy", "kpi-heavy", levers) + &policy("balanced", "balanced", "")
+    };
+    let short = scenario(&both(""), 41, 100, 42);
+    let r = run(&short);
+    let (d, lo, hi) = paired(
+        &outcome(&r[0], "j_true_with_tv"),
+        &outcome(&r[1], "j_true_with_tv"),
+    );
+    eprintln!("SF-04 reversal, 42 days: KPI-heavy - balanced {d:.3} S ({lo:.3} to {hi:.3})");
+    assert!(hi > 0.0 && d > -0.5);
+
+    let text = format!(
+        "name = \"sf\"\nseed = 41\nreplications = 100\nhorizon_days = 126\n\
+         [organization]\nquality_dimension = false\n[output]\ngrid_days = 21\n{}",
+        both("kpi_set = \"value-weighted\"\naudit_probability = 0.5")
+    );
+    let aligned = scenario::parse(Path::new("sf.toml"), &text).unwrap();
+    let r = run(&aligned);
+    let (d, lo, _) = paired(
+        &outcome(&r[0], "j_true_with_tv"),
+        &outcome(&r[1], "j_true_with_tv"),
+    );
+    eprintln!("SF-04 reversal, 126 days, no quality dimension, aligned audited KPI: {d:.2} S (lower {lo:.2})");
+    assert!(lo > 3.0);
+}
