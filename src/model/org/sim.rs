@@ -61,6 +61,10 @@ const WAGE_PER_MANAGER_DAY: f64 = 1.5 / DAYS_PER_YEAR;
 const HIRING_COST: f64 = 0.2;
 /// Size of the rework an escaped defect causes, as a share of the item's size [A].
 const DEFECT_REWORK_SHARE: f64 = 0.3;
+/// SD of the individual offset ε^g on the engagement target [logit units] (calibration; spec
+/// 0.1): keeps the spread of engagement near Gallup's (SD about 0.19) once the initial Beta
+/// distribution has relaxed, so both Gallup shares hold together (SF-05).
+const ENGAGEMENT_OFFSET_SD: f64 = 0.2;
 /// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
 const PRESSURE_TAU: f64 = 30.0;
 /// Length of the baseline period from which KPI targets are set [working days].
@@ -82,6 +86,9 @@ const HELP_RATE: f64 = 0.15;
 struct Item {
     size: f64,
     value: f64,
+    /// ln(value) and ln(size), precomputed for the selection score.
+    log_value: f64,
+    log_size: f64,
     estimate_noise: f64,
     arrival: f64,
     expires: f64,
@@ -282,6 +289,8 @@ pub struct Replication<'a> {
     value_scale: f64,
     pending_rework: Vec<Rework>,
     free_rework: Vec<usize>,
+    /// Time of the live event of each cancellable slot (NaN when none).
+    slot_times: Vec<f64>,
 }
 
 // Indices into the per-person streams.
@@ -400,6 +409,7 @@ impl<'a> Replication<'a> {
             value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
             pending_rework: Vec::new(),
             free_rework: Vec::new(),
+            slot_times: Vec::new(),
         };
         world.init(streams);
         world
@@ -569,7 +579,7 @@ impl<'a> Replication<'a> {
         let engagement = beta(rng, a, b);
         let exhaustion = beta(rng, 2.0, 5.0);
         let offset_exhaustion = 0.15 * normal(rng);
-        let offset_engagement = 0.1 * normal(rng);
+        let offset_engagement = ENGAGEMENT_OFFSET_SD * normal(rng);
         let quit_threshold = exp1(&mut self.person_rngs[p][R_QUIT]);
         let experiment_threshold = exp1(&mut self.person_rngs[p][R_EXPERIMENT]);
         let relax = |v: f64, t: f64| Relaxing::new(v, now, t, t);
@@ -635,12 +645,33 @@ impl<'a> Replication<'a> {
         Slot(self.people.len() as u32 * SLOTS_PER_PERSON + k as u32)
     }
 
+    /// Schedules the one pending event of `slot` at `t`, replacing any earlier one. A request
+    /// for the time already scheduled is a no-op, so unchanged rates leave no stale entries
+    /// in the calendar.
     fn at_slot(&mut self, t: f64, slot: Slot, event: Event) {
-        self.calendar.cancel(slot);
+        let index = slot.0 as usize;
+        if index >= self.slot_times.len() {
+            self.slot_times.resize(index + 1, f64::NAN);
+        }
+        let t = t.max(self.now);
         if t.is_finite() && t <= self.horizon {
+            if self.slot_times[index] == t && t > self.now {
+                return;
+            }
+            self.calendar.cancel(slot);
             self.calendar
-                .schedule_in_slot(t.max(self.now), slot, event)
+                .schedule_in_slot(t, slot, event)
                 .expect("model times are finite");
+            self.slot_times[index] = t;
+        } else {
+            self.cancel_slot(slot);
+        }
+    }
+
+    fn cancel_slot(&mut self, slot: Slot) {
+        self.calendar.cancel(slot);
+        if let Some(time) = self.slot_times.get_mut(slot.0 as usize) {
+            *time = f64::NAN;
         }
     }
 
@@ -655,10 +686,20 @@ impl<'a> Replication<'a> {
             * (team.demand_log.exp() * team.surge).min(MAX_DEMAND)
     }
 
-    fn max_idea_rate(&self) -> f64 {
-        self.org.idea_arrival_factor * self.org.team_size as f64 * BASELINE_PLANNED_CAPACITY
-            / MEAN_SIZE
-            * MAX_DEMAND
+    /// Incidents per working day of team `k`: the base rate, ×4 during an incident storm,
+    /// times the team's demand surge.
+    fn incident_rate(&self, k: usize) -> f64 {
+        self.dist.incidents_per_week / 5.0
+            * if self.storm { 4.0 } else { 1.0 }
+            * self.teams[k].surge
+    }
+
+    fn idea_slot(&self, k: usize) -> Slot {
+        Slot(self.people.len() as u32 * SLOTS_PER_PERSON + (self.teams.len() + k) as u32)
+    }
+
+    fn incident_slot(&self, k: usize) -> Slot {
+        Slot(self.people.len() as u32 * SLOTS_PER_PERSON + (2 * self.teams.len() + k) as u32)
     }
 
     fn draw_item(&mut self, k: usize, now: f64) -> Item {
@@ -670,24 +711,33 @@ impl<'a> Replication<'a> {
         Item {
             size,
             value,
+            log_value: value.ln(),
+            log_size: size.ln(),
             estimate_noise,
             arrival: now,
             expires,
         }
     }
 
-    /// Ideas arrive by thinning a Poisson stream at the largest demand rate: every candidate
-    /// consumes the same draws under every policy.
+    /// Ideas arrive as a Poisson process whose rate is constant between the exogenous demand
+    /// events (OU steps, surges). At each of those the next arrival is drawn afresh, which is
+    /// exact by memorylessness and consumes the same draws under every policy.
     fn schedule_next_idea(&mut self, k: usize) {
-        let gap = exp1(&mut self.team_rngs[k][T_IDEAS]) / self.max_idea_rate();
-        self.at(self.now + gap, Event::IdeaArrival(k));
+        let rate = self.idea_rate(k);
+        let gap = exp1(&mut self.team_rngs[k][T_IDEAS]) / rate;
+        let slot = self.idea_slot(k);
+        self.at_slot(self.now + gap, slot, Event::IdeaArrival(k));
     }
 
+    /// Incidents likewise, redrawn at storms and surges.
     fn schedule_next_incident(&mut self, k: usize) {
-        let rate = self.dist.incidents_per_week / 5.0 * 4.0 * 1.5;
+        let rate = self.incident_rate(k);
+        let slot = self.incident_slot(k);
         if rate > 0.0 {
             let gap = exp1(&mut self.team_rngs[k][T_INCIDENTS]) / rate;
-            self.at(self.now + gap, Event::IncidentArrival(k));
+            self.at_slot(self.now + gap, slot, Event::IncidentArrival(k));
+        } else {
+            self.cancel_slot(slot);
         }
     }
 
@@ -724,8 +774,14 @@ impl<'a> Replication<'a> {
                 let duration = 15.0 * exp1(&mut self.team_rngs[k][T_SURGES]);
                 self.teams[k].surge *= multiplier;
                 self.at(self.now + duration, Event::SurgeEnd(k, multiplier));
+                self.schedule_next_idea(k);
+                self.schedule_next_incident(k);
             }
-            Event::SurgeEnd(k, multiplier) => self.teams[k].surge /= multiplier,
+            Event::SurgeEnd(k, multiplier) => {
+                self.teams[k].surge /= multiplier;
+                self.schedule_next_idea(k);
+                self.schedule_next_incident(k);
+            }
             Event::Review(k) => {
                 self.review(k);
                 self.at(self.now + self.levers.review_period_days, Event::Review(k));
@@ -775,8 +831,16 @@ impl<'a> Replication<'a> {
                 self.storm = true;
                 let duration = 5.0 * exp1(&mut self.storm_rng);
                 self.at(self.now + duration, Event::StormEnd);
+                for k in 0..self.teams.len() {
+                    self.schedule_next_incident(k);
+                }
             }
-            Event::StormEnd => self.storm = false,
+            Event::StormEnd => {
+                self.storm = false;
+                for k in 0..self.teams.len() {
+                    self.schedule_next_incident(k);
+                }
+            }
             Event::LaborStep => {
                 let rho: f64 = 0.9;
                 let sd = self.dist.labor_market_sd;
@@ -1244,7 +1308,7 @@ impl Replication<'_> {
                 Some(when) => {
                     self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutOnset(p))
                 }
-                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
+                None => self.cancel_slot(Self::slot(p, SLOT_BURNOUT)),
             }
         } else {
             let earliest = person.burnout_since + rules::BURNOUT_MIN_DAYS;
@@ -1260,7 +1324,7 @@ impl Replication<'_> {
                 Some(when) => {
                     self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutRecovery(p))
                 }
-                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
+                None => self.cancel_slot(Self::slot(p, SLOT_BURNOUT)),
             }
         }
     }
@@ -1298,7 +1362,7 @@ impl Replication<'_> {
             } else {
                 f64::INFINITY
             };
-            self.calendar.cancel(Self::slot(p, SLOT_PLANNED));
+            self.cancel_slot(Self::slot(p, SLOT_PLANNED));
             self.at_slot(when, Self::slot(p, SLOT_INCIDENT), Event::IncidentDone(p));
         } else if let Some(work) = person.work {
             let blocked = person.blocked_until > t;
@@ -1337,8 +1401,8 @@ impl Replication<'_> {
                 backlog.swap_remove(i);
                 continue;
             }
-            let score =
-                (1.0 - xi) * (item.value.ln() + sigma * item.estimate_noise) - item.size.ln();
+            // ln of (v̂/size)^(1−ξ) (1/size)^ξ, with v̂ = v e^(σ z).
+            let score = (1.0 - xi) * (item.log_value + sigma * item.estimate_noise) - item.log_size;
             if best.is_none_or(|(_, s)| score > s) {
                 best = Some((i, score));
             }
@@ -1506,7 +1570,7 @@ impl Replication<'_> {
                 let when = self.now + head.remaining.max(0.0) / rate;
                 self.at_slot(when, slot, Event::ReworkDone(k));
             }
-            _ => self.calendar.cancel(slot),
+            _ => self.cancel_slot(slot),
         }
     }
 
@@ -1526,9 +1590,7 @@ impl Replication<'_> {
     }
 
     fn idea_arrival(&mut self, k: usize) {
-        let accept =
-            self.team_rngs[k][T_IDEAS].random::<f64>() < self.idea_rate(k) / self.max_idea_rate();
-        if accept {
+        {
             let item = self.draw_item(k, self.now);
             let backlog = &mut self.teams[k].backlog;
             if backlog.len() >= MAX_BACKLOG {
@@ -1553,10 +1615,8 @@ impl Replication<'_> {
     }
 
     fn incident_arrival(&mut self, k: usize) {
-        let rng = &mut self.team_rngs[k][T_INCIDENTS];
-        let (u, size) = (rng.random::<f64>(), lognormal(rng, 1.0, 0.7));
-        let multiplier = if self.storm { 4.0 } else { 1.0 } * self.teams[k].surge;
-        if u < (multiplier / 6.0).min(1.0) {
+        let size = lognormal(&mut self.team_rngs[k][T_INCIDENTS], 1.0, 0.7);
+        {
             let free = self.teams[k]
                 .members
                 .iter()
@@ -1594,6 +1654,7 @@ impl Replication<'_> {
         let team = &mut self.teams[k];
         team.demand_log = a * team.demand_log + sd * (1.0 - a * a).sqrt() * z;
         self.at(self.now + DEMAND_STEP, Event::DemandStep(k));
+        self.schedule_next_idea(k);
     }
 
     // ----- management events ------------------------------------------------------------------
@@ -1807,7 +1868,7 @@ impl Replication<'_> {
             self.teams[k].incidents.push_front(incident);
         }
         for kind in 0..SLOTS_PER_PERSON {
-            self.calendar.cancel(Self::slot(p, kind));
+            self.cancel_slot(Self::slot(p, kind));
         }
         let delay = lognormal(&mut self.person_rngs[p][R_HIRE], 40.0, 0.4);
         self.at(self.now + delay, Event::Hire(p));
