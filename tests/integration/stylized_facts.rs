@@ -552,3 +552,70 @@ fn sf04_reverses_on_short_horizons_and_aligned_audited_kpis() {
     eprintln!("SF-04 reversal, 126 days, no quality dimension, aligned audited KPI: {d:.2} S (lower {lo:.2})");
     assert!(lo > 3.0);
 }
+
+/// Percentile bootstrap (2,000 resamples of replications, seed 2026) of the bunching excess
+/// B_reported / B_true, with B = #{gap in [0, 0.02)} / #{gap in [-0.02, 0)} pooled over
+/// replications.
+fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
+    use rand::Rng;
+    let cols: Vec<Vec<f64>> = [
+        "reported_gaps_just_above",
+        "reported_gaps_just_below",
+        "true_gaps_just_above",
+        "true_gaps_just_below",
+    ]
+    .iter()
+    .map(|m| outcome(records, m))
+    .collect();
+    let excess = |rows: &mut dyn Iterator<Item = usize>| {
+        let mut sums = [0.0; 4];
+        for i in rows {
+            for (sum, col) in sums.iter_mut().zip(&cols) {
+                *sum += col[i];
+            }
+        }
+        (sums[0] / sums[1]) / (sums[2] / sums[3])
+    };
+    let n = records.len();
+    let point = excess(&mut (0..n));
+    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 0);
+    let mut draws: Vec<f64> = (0..2000)
+        .map(|_| {
+            let picks: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            excess(&mut picks.into_iter())
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    (point, draws[49], draws[1949])
+}
+
+/// SF-08 (emergent): reported KPIs bunch just above the target. KPI-heavy, reviews from day
+/// 125 to 500, seed 8, 200 replications. Pass: the bunching excess B_reported / B_true has its
+/// bootstrap CI above 1.5.
+#[test]
+fn sf08_bunching_just_above_targets() {
+    let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 8, 200, 500);
+    let r = run(&s);
+    let (b, lo, hi) = bunching_excess(&r[0]);
+    eprintln!("SF-08 bunching excess KPI-heavy {b:.2} ({lo:.2} to {hi:.2}); misreports per replication {:.1}", welford(outcome(&r[0], "misreports_cumulative")).mean());
+    assert!(lo > 1.5);
+}
+
+/// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its CI
+/// inside [0.8, 1.2]. Seed 8, 200 replications. Fails in the current calibration: audits
+/// shrink the excess from 2.6 to 1.34 (1.23 to 1.48), not to 1, because the audit deters
+/// through π_G (−3 p_aud) but detection only follows acts. Kept, ignored, as the open target.
+#[test]
+#[ignore = "fails in the current calibration: 1.34 (1.23 to 1.48) with p_aud 0.5 (docs/MODEL.md)"]
+fn sf08_audits_remove_the_bunching() {
+    let audited = scenario(
+        &policy("audited", "kpi-heavy", "audit_probability = 0.5"),
+        8,
+        200,
+        500,
+    );
+    let r = run(&audited);
+    let (b, lo, hi) = bunching_excess(&r[0]);
+    eprintln!("SF-08 bunching excess with p_aud 0.5: {b:.2} ({lo:.2} to {hi:.2})");
+    assert!(lo >= 0.8 && hi <= 1.2);
+}

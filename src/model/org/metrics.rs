@@ -63,10 +63,15 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 3] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 8] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
+    m("misreports_cumulative", "Threshold misreports", "reviews", "Reviews at which a near miss was reported as meeting the target (gaming channel G3)."),
+    m("reported_gaps_just_above", "Reported just above target", "reviews", "Reviews from day 125 whose reported gap to target is in [0, 0.02)."),
+    m("reported_gaps_just_below", "Reported just below target", "reviews", "Reviews from day 125 whose reported gap to target is in [-0.02, 0)."),
+    m("true_gaps_just_above", "Truly just above target", "reviews", "Reviews from day 125 whose un-gamed gap to target is in [0, 0.02)."),
+    m("true_gaps_just_below", "Truly just below target", "reviews", "Reviews from day 125 whose un-gamed gap to target is in [-0.02, 0)."),
 ];
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).

@@ -65,6 +65,8 @@ const DEFECT_REWORK_SHARE: f64 = 0.3;
 /// 0.1): keeps the spread of engagement near Gallup's (SD about 0.19) once the initial Beta
 /// distribution has relaxed, so both Gallup shares hold together (SF-05).
 const ENGAGEMENT_OFFSET_SD: f64 = 0.2;
+/// Reviews from this day on count toward the bunching statistics of SF-08 [working days].
+const BUNCHING_FROM_DAY: f64 = 125.0;
 /// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
 const PRESSURE_TAU: f64 = 30.0;
 /// Length of the baseline period from which KPI targets are set [working days].
@@ -259,6 +261,9 @@ struct Ledger {
     experiments: f64,
     help_requests: f64,
     help_accepted: f64,
+    misreports: f64,
+    /// Reviews from day 125 with gap in [0, 0.02) and [-0.02, 0): reported, then true.
+    gap_bins: [f64; 4],
     value_history: Vec<f64>,
     items_history: Vec<f64>,
 }
@@ -1740,12 +1745,26 @@ impl Replication<'_> {
                     + 0.2 * y[3] / base[3]
             }
         };
-        let mut gap = (measured - team.target) / team.target;
+        let true_gap = (measured - team.target) / team.target;
+        let mut gap = true_gap;
         // G3 threshold misreport (bunching at the target).
         if (-0.05..0.0).contains(&gap) && u_misreport < mean_gaming {
             gap = 0.0;
             team.window.gamed = true;
+            self.ledger.misreports += 1.0;
         }
+        if t >= BUNCHING_FROM_DAY {
+            // SF-08: reviews just above and just below the target, reported and true.
+            let bins = &mut self.ledger.gap_bins;
+            for (offset, g) in [(0, gap), (2, true_gap)] {
+                if (0.0..0.02).contains(&g) {
+                    bins[offset] += 1.0;
+                } else if (-0.02..0.0).contains(&g) {
+                    bins[offset + 1] += 1.0;
+                }
+            }
+        }
+        let team = &mut self.teams[k];
         team.attainment = 1.0 + gap;
         let mut punitive = false;
         if gap < 0.0 {
@@ -2258,5 +2277,7 @@ impl Replication<'_> {
         out[n_series] = terminal;
         out[n_series + 1] = horizon_row[index("j_true")] + terminal;
         out[n_series + 2] = self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
+        out[n_series + 3] = self.ledger.misreports;
+        out[n_series + 4..n_series + 8].copy_from_slice(&self.ledger.gap_bins);
     }
 }
