@@ -271,17 +271,39 @@ fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
 /// Prints each outcome's mean and 95% CI per policy.
 fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::SummaryFile<'_>) {
     println!(
-        "{}: {} replications per policy, {} days",
+        "{}: {} replications per policy, {} working days",
         scenario.name, summary.replications, scenario.horizon_days
     );
-    for spec in sim.outcome_metrics() {
+    let baseline = summary.policies.first().map(String::as_str).unwrap_or("");
+    let headline = sim.headline_metrics();
+    for spec in headline
+        .iter()
+        .filter_map(|name| sim.outcome_metrics().iter().find(|m| m.name == *name))
+    {
         println!("  {} [{}]", spec.label, spec.unit);
         for row in summary.outcomes.iter().filter(|r| r.metric == spec.name) {
-            println!(
-                "    {:<20} {:>12.4}  (95% CI {:.4} to {:.4})",
+            print!(
+                "    {:<22} {:>11.4}  (95% CI {:.4} to {:.4})",
                 row.policy, row.summary.mean, row.summary.ci95_low, row.summary.ci95_high
             );
+            match summary
+                .comparisons
+                .iter()
+                .find(|c| c.metric == spec.name && c.policy == row.policy)
+            {
+                Some(c) => println!(
+                    "   vs {baseline}: {:+.4} ({:+.4} to {:+.4})",
+                    c.mean_difference, c.ci95_low, c.ci95_high
+                ),
+                None => println!(),
+            }
         }
+    }
+    if headline.len() < sim.outcome_metrics().len() {
+        println!(
+            "  (all {} outcomes are in summary.json)",
+            sim.outcome_metrics().len()
+        );
     }
 }
 

@@ -69,6 +69,11 @@ pub trait Simulation: Sync {
     /// Runs replication `streams` of policy `policy` and fills `record`.
     fn run_replication(&self, policy: usize, streams: &Streams, record: &mut Record);
 
+    /// The outcomes worth printing at the end of a run (all of them by default).
+    fn headline_metrics(&self) -> Vec<&'static str> {
+        self.outcome_metrics().iter().map(|m| m.name).collect()
+    }
+
     /// A fresh record of the right shape.
     fn new_record(&self) -> Record {
         Record::new(

@@ -25,7 +25,7 @@ pub const SERIES: [MetricSpec; 42] = [
     m("relationships_index", "Relationships index", "index 0-1", "Mean of trust in the manager, relatedness, psychological safety and cross-team relationship capital: the relationships axis."),
     m("reported_output", "Reported output", "items per week", "Planned items reported done per week over the trailing 21 days (y1, the same definition under every policy), false 'done' included."),
     m("reported_kpi", "Reported KPI attainment", "share of target", "Each team's reported KPI over its target at its last review (each policy's own KPI set), team mean."),
-    m("kpi_truth_gap", "KPI-truth gap", "share", "(KPI-implied value - true value) / true value, cumulative: how far what the dashboard implies runs ahead of what customers got."),
+    m("kpi_truth_gap", "KPI-truth gap", "(implied - true) / true", "(KPI-implied value - true value) / true value, cumulative: how far what the dashboard implies (unbiased a-priori estimates of reported items) runs ahead of what customers got; 0 = the KPI tells the truth."),
     m("items_closed_cumulative", "Items reported done (cumulative)", "items", "Planned items reported done since day 0 (y1), false 'done' included."),
     m("size_completed_cumulative", "Planned work truly completed (cumulative)", "person-days", "Size-weighted planned throughput: size of planned items truly completed since day 0."),
     m("engagement_mean", "Engagement", "index 0-1", "Mean latent engagement g of team members."),
@@ -63,7 +63,7 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 8] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 12] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
@@ -72,6 +72,10 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 8] = [
     m("reported_gaps_just_below", "Reported just below target", "reviews", "Reviews from day 125 whose reported gap to target is in [-0.02, 0)."),
     m("true_gaps_just_above", "Truly just above target", "reviews", "Reviews from day 125 whose un-gamed gap to target is in [0, 0.02)."),
     m("true_gaps_just_below", "Truly just below target", "reviews", "Reviews from day 125 whose un-gamed gap to target is in [-0.02, 0)."),
+    m("items_closed_q1", "Items reported done, first quarter", "items", "Planned items reported done in days 0-63 (y1), false 'done' included."),
+    m("size_completed_q1", "Planned work completed, first quarter", "person-days", "Size-weighted planned throughput in days 0-63."),
+    m("true_value_q1", "True value, first quarter", "S", "Value delivered to customers in days 0-63, net of defect harm."),
+    m("engagement_q1", "Engagement at day 63", "index 0-1", "Mean engagement at the end of the first quarter."),
 ];
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).

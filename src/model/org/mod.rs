@@ -67,6 +67,22 @@ impl Simulation for OrgModel {
         &self.grid
     }
 
+    fn headline_metrics(&self) -> Vec<&'static str> {
+        vec![
+            "items_closed_q1",
+            "size_completed_q1",
+            "true_value_q1",
+            "reported_output",
+            "true_value_cumulative",
+            "j_true_with_tv",
+            "engagement_mean",
+            "disengaged_share",
+            "trust",
+            "burnout_share",
+            "turnover_annual",
+        ]
+    }
+
     fn run_replication(&self, policy: usize, streams: &Streams, record: &mut Record) {
         sim::Replication::new(
             &self.policies[policy].params,

@@ -80,7 +80,7 @@ pub const CAL_DEVELOPMENT: f64 = -1.55;
 /// Intercept of ι* [spec −2.0].
 pub const CAL_MOTIVATION: f64 = -2.5;
 /// Intercept of g* [spec −1.7].
-pub const CAL_ENGAGEMENT: f64 = -1.8;
+pub const CAL_ENGAGEMENT: f64 = -1.9;
 /// Intercept of τ* [spec −1.0].
 pub const CAL_TRUST: f64 = -1.5;
 

@@ -64,7 +64,9 @@ const DEFECT_REWORK_SHARE: f64 = 0.3;
 /// SD of the individual offset ε^g on the engagement target [logit units] (calibration; spec
 /// 0.1): keeps the spread of engagement near Gallup's (SD about 0.19) once the initial Beta
 /// distribution has relaxed, so both Gallup shares hold together (SF-05).
-const ENGAGEMENT_OFFSET_SD: f64 = 0.2;
+const ENGAGEMENT_OFFSET_SD: f64 = 0.3;
+/// End of the first quarter, when the early outcomes are recorded [working days].
+const FIRST_QUARTER_DAY: f64 = 63.0;
 /// Reviews from this day on count toward the bunching statistics of SF-08 [working days].
 const BUNCHING_FROM_DAY: f64 = 125.0;
 /// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
@@ -147,6 +149,8 @@ enum Event {
     StormStart,
     StormEnd,
     LaborStep,
+    /// End of the first quarter (day 63): records the early outcomes (no state change).
+    FirstQuarter,
 }
 
 struct Person {
@@ -262,6 +266,8 @@ struct Ledger {
     help_requests: f64,
     help_accepted: f64,
     misreports: f64,
+    /// At day 63: items reported done, planned work truly completed, true value, engagement.
+    first_quarter: [f64; 4],
     /// Reviews from day 125 with gap in [0, 0.02) and [-0.02, 0): reported, then true.
     gap_bins: [f64; 4],
     value_history: Vec<f64>,
@@ -547,6 +553,10 @@ impl<'a> Replication<'a> {
             }
             let first = self.one_on_one_period() * self.person_rngs[p][R_PERSON].random::<f64>();
             self.at(first, Event::OneOnOne(p));
+        }
+        self.ledger.first_quarter = [f64::NAN; 4];
+        if FIRST_QUARTER_DAY <= self.horizon {
+            self.at(FIRST_QUARTER_DAY, Event::FirstQuarter);
         }
         // Snapshots are chained (each schedules the next) so the calendar stays small.
         self.at(self.grid[0], Event::Snapshot(0));
@@ -839,6 +849,16 @@ impl<'a> Replication<'a> {
                 for k in 0..self.teams.len() {
                     self.schedule_next_incident(k);
                 }
+            }
+            Event::FirstQuarter => {
+                self.accrue_wages();
+                let true_value = self.ledger.value - self.ledger.harm - self.open_harm();
+                self.ledger.first_quarter = [
+                    self.ledger.items_reported,
+                    self.ledger.size_completed,
+                    true_value,
+                    self.mean_engagement(),
+                ];
             }
             Event::StormEnd => {
                 self.storm = false;
@@ -1437,8 +1457,11 @@ impl Replication<'_> {
         }
     }
 
+    /// The a-priori value estimate v̂ = v e^(σ z − σ²/2): unbiased on average (selection on it
+    /// still favours over-estimated items: the winner's curse).
     fn estimate(&self, k: usize, item: &Item) -> f64 {
-        item.value * (self.estimation_noise(k) * item.estimate_noise).exp()
+        let sigma = self.estimation_noise(k);
+        item.value * (sigma * item.estimate_noise - 0.5 * sigma * sigma).exp()
     }
 
     // ----- work -------------------------------------------------------------------------------
@@ -2135,6 +2158,12 @@ impl Replication<'_> {
         DEFECT_HARM * self.value_scale * (queued + pending)
     }
 
+    fn mean_engagement(&self) -> f64 {
+        let t = self.now;
+        let present: Vec<&Person> = self.people.iter().filter(|q| q.present).collect();
+        present.iter().map(|q| q.engagement.at(t)).sum::<f64>() / present.len().max(1) as f64
+    }
+
     fn terminal_value(&self) -> f64 {
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
@@ -2279,5 +2308,6 @@ impl Replication<'_> {
         out[n_series + 2] = self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
         out[n_series + 3] = self.ledger.misreports;
         out[n_series + 4..n_series + 8].copy_from_slice(&self.ledger.gap_bins);
+        out[n_series + 8..n_series + 12].copy_from_slice(&self.ledger.first_quarter);
     }
 }
