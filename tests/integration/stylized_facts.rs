@@ -470,7 +470,7 @@ fn sf12_interior_optimal_hours_cap() {
 /// exhaustion of 0.5 or more at one year is in [15%, 30%] (Gallup: 23% burned out very often
 /// or always). Seed 13, 200 replications. Pass: the CI lies inside the band.
 #[test]
-#[ignore = "fails in the current calibration: 7% instead of 15-30% (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: 6% instead of 15-30% (docs/MODEL.md)"]
 fn sf12_calibration_exhaustion_under_a_mid_policy() {
     let s = scenario(&policy("mid", "balanced", "kappa = 0.55"), 13, 200, 252);
     let r = run(&s);
@@ -500,9 +500,10 @@ fn crn_keeps_nearby_policies_in_step() {
 
 /// SF-04's Goodhart signature (emergent): in days 438-500 KPI-heavy still reports at least as
 /// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
-/// replications. Fails in the current calibration, where KPI-heavy's capacity collapses
-/// (burnout, capability, turnover) so far that even its own KPI falls below balanced by day
-/// 190; kept, ignored, as the open target (docs/MODEL.md).
+/// replications. Fails in the current calibration, where KPI-heavy's capacity erodes
+/// (capability, turnover and ramp-up, burnout) so far that even its own KPI falls below
+/// balanced in the second year (about 30 against 42 items a week); kept, ignored, as the open
+/// target (docs/MODEL.md).
 #[test]
 #[ignore = "fails in the current calibration: KPI-heavy's reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
@@ -603,10 +604,10 @@ fn sf08_bunching_just_above_targets() {
 
 /// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its CI
 /// inside [0.8, 1.2]. Seed 8, 200 replications. Fails in the current calibration: audits
-/// shrink the excess from 2.6 to 1.34 (1.23 to 1.48), not to 1, because the audit deters
+/// shrink the excess from 1.63 to 1.24 (1.20 to 1.28), not to 1, because the audit deters
 /// through π_G (−3 p_aud) but detection only follows acts. Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: 1.34 (1.23 to 1.48) with p_aud 0.5 (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: 1.24 (1.20 to 1.28) with p_aud 0.5 (docs/MODEL.md)"]
 fn sf08_audits_remove_the_bunching() {
     let audited = scenario(
         &policy("audited", "kpi-heavy", "audit_probability = 0.5"),

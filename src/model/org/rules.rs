@@ -291,10 +291,8 @@ pub fn trust_target(
     )
 }
 
-/// Response of hours to a missed target, per unit of relative gap (calibrated; spec 5: with the
-/// spec's gain a 10% miss under KPI-heavy pressure already pins hours at the cap and the
-/// exhaustion loop runs away; 2 keeps SF-12's burnout levels under a mid policy).
-pub const HOURS_GAP_GAIN: f64 = 2.0;
+/// Response of hours to a missed target, per unit of relative gap (MODEL-SPEC R8).
+pub const HOURS_GAP_GAIN: f64 = 5.0;
 
 /// R8: hours target h* [h/week] under cap `cap`, KPI pressure and unplanned backlog per head.
 pub fn hours_target(cap: f64, kappa: f64, pressure: f64, gap: f64, unplanned_per_head: f64) -> f64 {

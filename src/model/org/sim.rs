@@ -69,6 +69,9 @@ const ENGAGEMENT_OFFSET_SD: f64 = 0.3;
 const FIRST_QUARTER_DAY: f64 = 63.0;
 /// Reviews from this day on count toward the bunching statistics of SF-08 [working days].
 const BUNCHING_FROM_DAY: f64 = 125.0;
+/// Goal erosion: share of a relative miss by which the target gives way at a review
+/// (assumption; MODEL-SPEC cites Oliva & Sterman for R11 but gives no rule).
+const GOAL_EROSION: f64 = 0.3;
 /// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
 const PRESSURE_TAU: f64 = 30.0;
 /// Length of the baseline period from which KPI targets are set [working days].
@@ -1793,6 +1796,8 @@ impl Replication<'_> {
         if gap < 0.0 {
             team.pressure.jump(t, 2.0 * lv.kappa * gap.abs(), 1.0, 2.0);
             punitive = u_punish < lv.punishment * (gap.abs() / 0.1).min(1.0);
+            // Goal erosion (Oliva & Sterman 2001): a missed target drifts toward performance.
+            team.target *= 1.0 - GOAL_EROSION * gap.abs().min(1.0);
         } else {
             team.pressure.jump(t, -0.2, 1.0, 2.0);
             team.target *= 1.0 + lv.ratchet;
