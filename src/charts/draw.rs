@@ -970,7 +970,10 @@ fn text_panel<DB: DrawingBackend>(
     for head in &heads {
         if head.pair != pair {
             pair = head.pair.clone();
-            lines.push((INK, format!("Paired difference at day {horizon}, {pair}:")));
+            lines.push((
+                INK,
+                format!("Paired difference, {pair} (at day {horizon} unless stated):"),
+            ));
         }
         lines.push((policy_color(head.policy), format!("\u{2022} {}", head.text)));
     }

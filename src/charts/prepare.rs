@@ -42,6 +42,18 @@ pub const KEY_OUTCOMES: [&str; 7] = [
     "reported_output",
 ];
 
+/// Outcomes of the dashboard headline, when present: the early comparison first (the first
+/// quarter, when measured output can run ahead), then the horizon.
+pub const HEADLINE_OUTCOMES: [&str; 7] = [
+    "items_closed_q1",
+    "true_value_cumulative",
+    "results_index",
+    "relationships_index",
+    "engagement_mean",
+    "burnout_share",
+    "quits_cumulative",
+];
+
 /// The most small multiples on one distributions chart.
 pub const MAX_DISTRIBUTION_PANELS: usize = 8;
 
@@ -556,10 +568,11 @@ pub struct Headline {
     pub text: String,
 }
 
-/// The dashboard headlines: for each key outcome (in [`KEY_OUTCOMES`] order, else all outcome
-/// metrics) and each comparison, "label [unit]: +d (95% CI lo to hi)"; at most `max` lines.
+/// The dashboard headlines: for each headline outcome (in [`HEADLINE_OUTCOMES`] order, else
+/// all outcome metrics) and each comparison, "label [unit]: +d (95% CI lo to hi)"; at most
+/// `max` lines.
 pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
-    let mut order: Vec<&str> = KEY_OUTCOMES
+    let mut order: Vec<&str> = HEADLINE_OUTCOMES
         .iter()
         .copied()
         .filter(|m| summary.comparisons.iter().any(|c| c.metric == *m))
