@@ -333,13 +333,24 @@ struct Axes<'t> {
     x_mesh: bool,
 }
 
+/// Decimals for the tick labels of an axis: enough to tell apart the very ticks plotters will
+/// draw for this range and label count (its step may be finer than the nominal one).
+fn axis_decimals(lo: f64, hi: f64, labels: usize) -> usize {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return prepare::tick_decimals(lo, hi, labels);
+    }
+    let range: RangedCoordf64 = (lo..hi).into();
+    let ticks = range.key_points(labels);
+    prepare::decimals_to_tell_apart(&ticks).max(prepare::tick_decimals(lo, hi, labels))
+}
+
 impl<'t> Axes<'t> {
     fn build<'a, DB: DrawingBackend>(
         &self,
         area: &'a DrawingArea<DB, Shift>,
     ) -> Result<Cartesian<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
         let s = self.scale;
-        let y_decimals = prepare::tick_decimals(self.y.0, self.y.1, self.y_labels);
+        let y_decimals = axis_decimals(self.y.0, self.y.1, self.y_labels);
         // The y label area fits the widest tick label plus the axis description, no more, so
         // the description stays close to its ticks.
         let tick_style = text_style(s.tick, INK);
@@ -370,7 +381,7 @@ impl<'t> Axes<'t> {
             builder.caption(caption, text_style(s.axis, INK));
         }
         let mut chart = builder.build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
-        let x_decimals = prepare::tick_decimals(self.x.0, self.x.1, self.x_labels);
+        let x_decimals = axis_decimals(self.x.0, self.x.1, self.x_labels);
         let x_default = move |v: &f64| prepare::format_tick(*v, x_decimals);
         let y_format = move |v: &f64| prepare::format_tick(*v, y_decimals);
         let mut mesh = chart.configure_mesh();

@@ -514,6 +514,27 @@ pub fn tick_decimals(lo: f64, hi: f64, ticks: usize) -> usize {
     (-nice.log10().floor()).clamp(0.0, 6.0) as usize
 }
 
+/// The fewest decimals (at most 6) that write every value exactly, to within a millionth of
+/// the smallest gap between them, so tick labels never repeat.
+pub fn decimals_to_tell_apart(values: &[f64]) -> usize {
+    let gap = values
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .filter(|g| *g > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !gap.is_finite() {
+        return 0;
+    }
+    (0..=6)
+        .find(|&d| {
+            let scale = 10f64.powi(d);
+            values
+                .iter()
+                .all(|v| ((v * scale).round() / scale - v).abs() <= gap * 1e-6)
+        })
+        .unwrap_or(6) as usize
+}
+
 /// A tick label with `decimals` decimals, never "-0".
 pub fn format_tick(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
@@ -572,9 +593,13 @@ pub struct Headline {
 /// all outcome metrics) and each comparison, "label [unit]: +d (95% CI lo to hi)"; at most
 /// `max` lines.
 pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
+    // With several policies against one baseline, each metric takes a line per policy: lead
+    // with the horizon rather than the first quarter.
+    let policies_compared = summary.policies.len().saturating_sub(1);
     let mut order: Vec<&str> = HEADLINE_OUTCOMES
         .iter()
         .copied()
+        .filter(|m| policies_compared <= 1 || !m.ends_with("_q1"))
         .filter(|m| summary.comparisons.iter().any(|c| c.metric == *m))
         .collect();
     if order.is_empty() {
@@ -845,6 +870,14 @@ mod tests {
         assert_eq!(padded_range([1.0, 3.0, f64::NAN], 0.5), Some((0.0, 4.0)));
         assert_eq!(padded_range([0.0, 0.0], 0.1), Some((-1.0, 1.0)));
         assert_eq!(padded_range([f64::NAN], 0.1), None);
+    }
+
+    #[test]
+    fn tick_labels_tell_the_ticks_apart() {
+        assert_eq!(decimals_to_tell_apart(&[0.1, 0.15, 0.2, 0.25]), 2);
+        assert_eq!(decimals_to_tell_apart(&[10.0, 15.0, 20.0]), 0);
+        assert_eq!(decimals_to_tell_apart(&[0.0, 0.5, 1.0]), 1);
+        assert_eq!(decimals_to_tell_apart(&[]), 0);
     }
 
     #[test]
