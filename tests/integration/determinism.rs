@@ -13,6 +13,10 @@ const FILES: [&str; 4] = [
 ];
 
 fn run(dir: &Path, out: &str, threads: &str, file: &Path) {
+    run_replications(dir, out, threads, file, "150");
+}
+
+fn run_replications(dir: &Path, out: &str, threads: &str, file: &Path, replications: &str) {
     let output = orgsim(
         dir,
         &[
@@ -24,7 +28,7 @@ fn run(dir: &Path, out: &str, threads: &str, file: &Path) {
             out,
             "--quiet",
             "--replications",
-            "150",
+            replications,
         ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
@@ -121,21 +125,7 @@ fn management_model_output_is_identical_for_one_and_two_threads() {
     let dir = tempfile::tempdir().unwrap();
     let file = scenario("kpi-vs-balanced.toml");
     for (out, threads) in [("one", "1"), ("two", "2")] {
-        let output = orgsim(
-            dir.path(),
-            &[
-                "run",
-                file.to_str().unwrap(),
-                "--threads",
-                threads,
-                "--out",
-                out,
-                "--quiet",
-                "--replications",
-                "24",
-            ],
-        );
-        assert!(output.status.success(), "{}", stderr(&output));
+        run_replications(dir.path(), out, threads, &file, "24");
     }
     assert_same_outputs(&dir.path().join("one"), &dir.path().join("two"));
     // `orgsim plot` redraws the very same files from the saved results.
