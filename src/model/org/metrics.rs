@@ -63,7 +63,7 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 12] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 30] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
@@ -76,6 +76,24 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 12] = [
     m("size_completed_q1", "Planned work completed, first quarter", "person-days", "Size-weighted planned throughput in days 0-63."),
     m("true_value_q1", "True value, first quarter", "S", "Value delivered to customers in days 0-63, net of defect harm."),
     m("engagement_q1", "Engagement at day 63", "index 0-1", "Mean engagement at the end of the first quarter."),
+    m("decoupling_early_n", "Early windows", "team-windows", "Review windows up to day 125 (after the baseline quarter): count, for the KPI-value correlation of SF-06."),
+    m("decoupling_early_sum_items", "Early windows: sum of items", "items", "Sum over early windows of items reported done."),
+    m("decoupling_early_sum_value", "Early windows: sum of true value", "S", "Sum over early windows of true value delivered."),
+    m("decoupling_early_sum_items_sq", "Early windows: sum of items squared", "items^2", "Sum of squares of items reported done per early window."),
+    m("decoupling_early_sum_value_sq", "Early windows: sum of true value squared", "S^2", "Sum of squares of true value per early window."),
+    m("decoupling_early_sum_product", "Early windows: sum of products", "items x S", "Sum over early windows of items times true value."),
+    m("decoupling_late_n", "Late windows", "team-windows", "Review windows from day 375: count."),
+    m("decoupling_late_sum_items", "Late windows: sum of items", "items", "Sum over late windows of items reported done."),
+    m("decoupling_late_sum_value", "Late windows: sum of true value", "S", "Sum over late windows of true value delivered."),
+    m("decoupling_late_sum_items_sq", "Late windows: sum of items squared", "items^2", "Sum of squares of items reported done per late window."),
+    m("decoupling_late_sum_value_sq", "Late windows: sum of true value squared", "S^2", "Sum of squares of true value per late window."),
+    m("decoupling_late_sum_product", "Late windows: sum of products", "items x S", "Sum over late windows of items times true value."),
+    m("attainment_year1_n", "Reviews in year 1", "reviews", "Reviews after the baseline quarter, up to day 250."),
+    m("attainment_year1_sum", "Year 1: sum of attainment", "share of target", "Sum of reported attainment (1 + gap) at year-1 reviews."),
+    m("attainment_year1_ss", "Year 1: attainment sum of squared deviations", "share^2", "Sum of squared deviations of reported attainment from its year-1 mean."),
+    m("attainment_year2_n", "Reviews in year 2", "reviews", "Reviews after day 250."),
+    m("attainment_year2_sum", "Year 2: sum of attainment", "share of target", "Sum of reported attainment at year-2 reviews."),
+    m("attainment_year2_ss", "Year 2: attainment sum of squared deviations", "share^2", "Sum of squared deviations of reported attainment from its year-2 mean."),
 ];
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).

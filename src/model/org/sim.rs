@@ -67,6 +67,10 @@ const DEFECT_REWORK_SHARE: f64 = 0.3;
 const ENGAGEMENT_OFFSET_SD: f64 = 0.3;
 /// End of the first quarter, when the early outcomes are recorded [working days].
 const FIRST_QUARTER_DAY: f64 = 63.0;
+/// Reviews up to this day count as early for SF-06 [working days].
+const DECOUPLING_EARLY_END: f64 = 125.0;
+/// Reviews from this day on count as late for SF-06 [working days].
+const DECOUPLING_LATE_START: f64 = 375.0;
 /// Reviews from this day on count toward the bunching statistics of SF-08 [working days].
 const BUNCHING_FROM_DAY: f64 = 125.0;
 /// Goal erosion: share of a relative miss by which the target gives way at a review
@@ -273,6 +277,10 @@ struct Ledger {
     first_quarter: [f64; 4],
     /// Reviews from day 125 with gap in [0, 0.02) and [-0.02, 0): reported, then true.
     gap_bins: [f64; 4],
+    /// Team-window pairs (items reported done, true value), early and late (SF-06).
+    decoupling: [PairSums; 2],
+    /// Reported attainment at reviews in the first and the second year (SF-06 run-down).
+    attainment: [crate::stats::Welford; 2],
     value_history: Vec<f64>,
     items_history: Vec<f64>,
 }
@@ -878,6 +886,27 @@ impl<'a> Replication<'a> {
                 self.at(self.now + 21.0, Event::LaborStep);
             }
         }
+    }
+}
+
+/// Sums for a Pearson correlation of (x, y) pairs pooled across replications: n, Σx, Σy, Σx²,
+/// Σy², Σxy.
+#[derive(Clone, Copy, Debug, Default)]
+struct PairSums([f64; 6]);
+
+impl PairSums {
+    fn push(&mut self, x: f64, y: f64) {
+        let s = &mut self.0;
+        s[0] += 1.0;
+        s[1] += x;
+        s[2] += y;
+        s[3] += x * x;
+        s[4] += y * y;
+        s[5] += x * y;
+    }
+
+    fn as_array(&self) -> [f64; 6] {
+        self.0
     }
 }
 
@@ -1790,6 +1819,22 @@ impl Replication<'_> {
                 }
             }
         }
+        // SF-06: the items-closed KPI against the true value of the same window (early: the
+        // first windows after the baseline quarter, to day 125; late: from day 375), and the
+        // spread of reported attainment in the first and second year.
+        let window = (self.teams[k].window.items, self.teams[k].window.true_value);
+        let period = if t <= DECOUPLING_EARLY_END {
+            Some(0)
+        } else if t >= DECOUPLING_LATE_START {
+            Some(1)
+        } else {
+            None
+        };
+        if let Some(period) = period {
+            self.ledger.decoupling[period].push(window.0, window.1);
+        }
+        let year = usize::from(t > DAYS_PER_YEAR);
+        self.ledger.attainment[year].push(1.0 + gap);
         let team = &mut self.teams[k];
         team.attainment = 1.0 + gap;
         let mut punitive = false;
@@ -2314,5 +2359,20 @@ impl Replication<'_> {
         out[n_series + 3] = self.ledger.misreports;
         out[n_series + 4..n_series + 8].copy_from_slice(&self.ledger.gap_bins);
         out[n_series + 8..n_series + 12].copy_from_slice(&self.ledger.first_quarter);
+        for (period, sums) in self.ledger.decoupling.iter().enumerate() {
+            let at = n_series + 12 + 6 * period;
+            out[at..at + 6].copy_from_slice(&sums.as_array());
+        }
+        for (year, acc) in self.ledger.attainment.iter().enumerate() {
+            let at = n_series + 24 + 3 * year;
+            let n = acc.count() as f64;
+            out[at] = n;
+            out[at + 1] = if n > 0.0 { acc.mean() * n } else { 0.0 };
+            out[at + 2] = if n > 1.0 {
+                acc.variance() * (n - 1.0)
+            } else {
+                0.0
+            };
+        }
     }
 }
