@@ -372,8 +372,3 @@ fn human_duration(seconds: f64) -> String {
         format!("about {:.1} h", seconds / 3600.0)
     }
 }
-
-/// Whether `path` looks like a scenario file path rather than a flag typo.
-pub fn is_scenario_path(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "toml")
-}

@@ -296,7 +296,7 @@ pub struct Replication<'a> {
     people: Vec<Person>,
     teams: Vec<Team>,
     calendar: EventQueue<Event>,
-    person_rngs: Vec<[SimRng; 8]>,
+    person_rngs: Vec<[SimRng; 7]>,
     team_rngs: Vec<[SimRng; 6]>,
     market_rng: SimRng,
     reorg_rng: SimRng,
@@ -380,7 +380,7 @@ impl<'a> Replication<'a> {
         let n_teams = org.teams as usize;
         let size = org.team_size as usize;
         let n_people = n_teams * size;
-        let person_rngs: Vec<[SimRng; 8]> = (0..n_people as u64)
+        let person_rngs: Vec<[SimRng; 7]> = (0..n_people as u64)
             .map(|p| {
                 [
                     streams.stream(source::QUIT, p),
@@ -390,7 +390,6 @@ impl<'a> Replication<'a> {
                     streams.stream(source::EXPERIMENT, p),
                     streams.stream(source::WORK, p),
                     streams.stream(source::PERSON, p),
-                    streams.stream(source::HELP, p),
                 ]
             })
             .collect();
