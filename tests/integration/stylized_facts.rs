@@ -268,8 +268,9 @@ fn sf05_crowding_out_of_autonomous_motivation() {
 
 /// SF-07 (structural): effort substitution. κ from 0 to 1 in steps of 0.1, all else balanced,
 /// seed 8, 60 paired replications, days 0-63. Pass: time-averaged e_M strictly increasing in κ
-/// (every adjacent paired difference has its CI above 0) and e_Q + e_H + e_X strictly
-/// decreasing; size-weighted throughput in days 0-63 is higher at κ = 1 than at κ = 0 (CI).
+/// (every adjacent paired difference has its CI above 0), hence e_Q + e_H + e_X = 1 − e_M
+/// strictly decreasing; size-weighted throughput in days 0-63 is higher at κ = 1 than at κ = 0 (CI), and
+/// so are defects per completed item (paired CI above 0): quantity up, quality down.
 #[test]
 fn sf07_effort_substitution_along_kappa() {
     let kappas: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
@@ -319,6 +320,18 @@ fn sf07_effort_substitution_along_kappa() {
         "SF-07 size-weighted throughput κ=1 / κ=0 over days 0-63: {ratio:.3} (lower {lo:.3})"
     );
     assert!(lo > 1.0);
+    // Defects per planned item truly completed, pooled over days 0-63 of each replication.
+    let defect_rate = |p: usize| -> Vec<f64> {
+        let defects = series(&r[p], end, "defects_cumulative");
+        let items = series(&r[p], end, "items_closed_cumulative");
+        let false_done = series(&r[p], end, "false_done_cumulative");
+        (0..defects.len())
+            .map(|i| defects[i] / (items[i] - false_done[i]).max(1.0))
+            .collect()
+    };
+    let (d, lo, _) = paired(&defect_rate(10), &defect_rate(0));
+    eprintln!("SF-07 defects per completed item, κ=1 − κ=0 over days 0-63: {d:.4} (lower {lo:.4})");
+    assert!(lo > 0.0, "defect probability does not rise with κ");
 }
 
 /// SF-11 (calibration plus consistency): balanced annual voluntary turnover CI inside
