@@ -976,17 +976,40 @@ fn text_panel<DB: DrawingBackend>(
          replications."
             .into(),
     ));
-    let heads = prepare::headlines(summary, 6);
-    let mut pair = String::new();
+    let mut heads = prepare::headlines(summary, 6);
+    let several_pairs = heads.iter().any(|h| h.pair != heads[0].pair);
+    if several_pairs {
+        // Lines that name their policy are longer and may wrap: fewer of them fit.
+        heads.truncate(4);
+    }
+    if let Some(first) = heads.first() {
+        // One header; with several policies against the baseline, each line names its policy.
+        lines.push((
+            INK,
+            if several_pairs {
+                format!(
+                    "Paired differences against {}, 95% CI (at day {horizon} unless stated):",
+                    summary.policies[0]
+                )
+            } else {
+                format!(
+                    "Paired difference, {} (at day {horizon} unless stated):",
+                    first.pair
+                )
+            },
+        ));
+    }
     for head in &heads {
-        if head.pair != pair {
-            pair = head.pair.clone();
-            lines.push((
-                INK,
-                format!("Paired difference, {pair} (at day {horizon} unless stated):"),
-            ));
-        }
-        lines.push((policy_color(head.policy), format!("\u{2022} {}", head.text)));
+        let text = if several_pairs {
+            format!(
+                "\u{2022} {}: {}",
+                summary.policies[head.policy],
+                head.text.replace("95% CI ", "")
+            )
+        } else {
+            format!("\u{2022} {}", head.text)
+        };
+        lines.push((policy_color(head.policy), text));
     }
     if heads.is_empty() {
         lines.push((
