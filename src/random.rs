@@ -41,11 +41,6 @@ impl Streams {
         }
     }
 
-    /// The streams of a replication given its own seed (as printed in `replications.csv`).
-    pub fn from_replication_seed(seed: u64) -> Self {
-        Streams { seed }
-    }
-
     /// This replication's seed.
     pub fn seed(&self) -> u64 {
         self.seed

@@ -144,6 +144,20 @@ struct Areas {
     last: f64,
 }
 
+impl Areas {
+    /// Integrates the state held since the last change up to day `to` (no-op before warm-up).
+    fn advance(&mut self, to: f64, waiting: usize, busy: u32) {
+        if to > self.last {
+            let dt = to - self.last;
+            let waiting = waiting as f64;
+            self.in_system += dt * (waiting + f64::from(busy));
+            self.waiting += dt * waiting;
+            self.busy += dt * f64::from(busy);
+            self.last = to;
+        }
+    }
+}
+
 impl Simulation for QueueModel {
     fn policy_names(&self) -> Vec<String> {
         self.policies.iter().map(|p| p.name.clone()).collect()
@@ -205,14 +219,7 @@ impl Simulation for QueueModel {
             if now > horizon {
                 break;
             }
-            if now > areas.last {
-                let dt = now - areas.last;
-                let n_waiting = waiting.len() as f64;
-                areas.in_system += dt * (n_waiting + busy as f64);
-                areas.waiting += dt * n_waiting;
-                areas.busy += dt * busy as f64;
-                areas.last = now;
-            }
+            areas.advance(now, waiting.len(), busy);
             match event {
                 QueueEvent::Arrival => {
                     let size = exp1(&mut sizes);
@@ -265,13 +272,7 @@ impl Simulation for QueueModel {
             }
         }
         // Close the integrals at the horizon.
-        if horizon > areas.last {
-            let dt = horizon - areas.last;
-            let n_waiting = waiting.len() as f64;
-            areas.in_system += dt * (n_waiting + busy as f64);
-            areas.waiting += dt * n_waiting;
-            areas.busy += dt * busy as f64;
-        }
+        areas.advance(horizon, waiting.len(), busy);
         let measured = horizon - warmup;
         let out = &mut record.outcomes;
         out[0] = waits.mean();

@@ -1,7 +1,7 @@
 //! Finds where a dotted key path (`policies[1].levers.kappa`) sits in a TOML text, so that
 //! validation errors, found after parsing, still point at a line and column.
 
-use toml_edit::{ImDocument, Item};
+use toml_edit::{ImDocument, Item, TableLike};
 
 enum Segment<'a> {
     Key(&'a str),
@@ -41,81 +41,36 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
 /// nothing of the path is present.
 pub fn locate_key(source: &str, path: &str) -> Option<(usize, usize)> {
     let document = ImDocument::parse(source).ok()?;
-    let mut item: &Item = document.as_item();
+    let mut table: Option<&dyn TableLike> = document.as_item().as_table_like();
+    let mut last: Option<&Item> = None;
     let mut best: Option<std::ops::Range<usize>> = None;
     for segment in segments(path) {
-        let next = match segment {
+        match segment {
             Segment::Key(key) => {
-                let table = item.as_table_like()?;
-                let (found_key, value) = match table.get_key_value(key) {
-                    Some(pair) => pair,
-                    None => break,
+                let Some((found, value)) = table.and_then(|t| t.get_key_value(key)) else {
+                    break;
                 };
-                if let Some(span) = found_key.span() {
-                    best = Some(span);
-                }
-                value
+                best = found.span().or(best);
+                table = value.as_table_like();
+                last = Some(value);
             }
-            Segment::Index(index) => match item {
-                Item::ArrayOfTables(array) => match array.get(index) {
-                    Some(table) => {
-                        if let Some(span) = table.span() {
-                            best = Some(span);
-                        }
-                        // Indexing into an array of tables yields a table; wrap it as an item.
-                        return locate_in_table(
-                            source,
-                            table,
-                            &path_after_index(path, index),
-                            best,
-                        );
-                    }
-                    None => break,
-                },
-                Item::Value(value) => match value.as_array().and_then(|a| a.get(index)) {
-                    Some(element) => {
-                        if let Some(span) = element.span() {
-                            best = Some(span);
-                        }
+            Segment::Index(index) => match last {
+                Some(Item::ArrayOfTables(array)) => {
+                    let Some(element) = array.get(index) else {
                         break;
+                    };
+                    best = element.span().or(best);
+                    table = Some(element);
+                    last = None;
+                }
+                Some(Item::Value(value)) => {
+                    if let Some(element) = value.as_array().and_then(|a| a.get(index)) {
+                        best = element.span().or(best);
                     }
-                    None => break,
-                },
+                    break;
+                }
                 _ => break,
             },
-        };
-        item = next;
-    }
-    best.map(|span| line_column(source, span.start))
-}
-
-/// The remainder of `path` after its first `[index]`.
-fn path_after_index(path: &str, index: usize) -> String {
-    let marker = format!("[{index}]");
-    match path.find(&marker) {
-        Some(i) => path[i + marker.len()..].trim_start_matches('.').to_string(),
-        None => String::new(),
-    }
-}
-
-fn locate_in_table(
-    source: &str,
-    table: &toml_edit::Table,
-    rest: &str,
-    mut best: Option<std::ops::Range<usize>>,
-) -> Option<(usize, usize)> {
-    let mut current: &dyn toml_edit::TableLike = table;
-    for segment in segments(rest) {
-        let Segment::Key(key) = segment else { break };
-        let Some((found_key, value)) = current.get_key_value(key) else {
-            break;
-        };
-        if let Some(span) = found_key.span() {
-            best = Some(span);
-        }
-        match value.as_table_like() {
-            Some(inner) => current = inner,
-            None => break,
         }
     }
     best.map(|span| line_column(source, span.start))

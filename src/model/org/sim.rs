@@ -303,13 +303,16 @@ pub struct Replication<'a> {
     storm_rng: SimRng,
     labor_rng: SimRng,
     true_angle: f64,
+    /// Direction the KPI set rewards [radians]: fixed at its day-0 cosine with w*.
+    kpi_angle: f64,
     director_angle: f64,
     labor_market: f64,
     labor_log: f64,
     storm: bool,
     ledger: Ledger,
     value_scale: f64,
-    pending_rework: Vec<Rework>,
+    /// Rework scheduled to surface (`ReworkAppears` holds its index); `None` once it has.
+    pending_rework: Vec<Option<Rework>>,
     free_rework: Vec<usize>,
     /// Time of the live event of each cancellable slot (NaN when none).
     slot_times: Vec<f64>,
@@ -422,6 +425,7 @@ impl<'a> Replication<'a> {
             storm_rng: streams.stream(source::STORMS, 0),
             labor_rng: streams.stream(source::LABOR, 0),
             true_angle: 0.0,
+            kpi_angle: levers.kpi_set.alignment().acos(),
             director_angle: 0.0,
             labor_market: dist.labor_market_level,
             labor_log: 0.0,
@@ -919,8 +923,7 @@ impl Replication<'_> {
     // ----- derived quantities -------------------------------------------------------------
 
     fn kpi_cos(&self) -> f64 {
-        let kpi_angle = self.levers.kpi_set.alignment().acos();
-        (kpi_angle - self.true_angle).cos()
+        (self.kpi_angle - self.true_angle).cos()
     }
 
     fn alignment(&self, k: usize) -> f64 {
@@ -1578,11 +1581,11 @@ impl Replication<'_> {
     fn schedule_rework(&mut self, k: usize, rework: Rework, when: f64) {
         let index = match self.free_rework.pop() {
             Some(i) => {
-                self.pending_rework[i] = rework;
+                self.pending_rework[i] = Some(rework);
                 i
             }
             None => {
-                self.pending_rework.push(rework);
+                self.pending_rework.push(Some(rework));
                 self.pending_rework.len() - 1
             }
         };
@@ -1590,7 +1593,9 @@ impl Replication<'_> {
     }
 
     fn rework_appears(&mut self, k: usize, index: usize) {
-        let rework = self.pending_rework[index];
+        let Some(rework) = self.pending_rework[index].take() else {
+            return;
+        };
         self.free_rework.push(index);
         if !rework.completes_item {
             // Escaped defects are observed by the KPI system with probability 0.7.
@@ -2196,13 +2201,11 @@ impl Replication<'_> {
             .map(|r| r.item.value * (t - r.opened))
             .sum();
         // Rework not yet surfaced is also harming (defects in use, false "done").
-        let free: std::collections::HashSet<usize> = self.free_rework.iter().copied().collect();
         let pending: f64 = self
             .pending_rework
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !free.contains(i))
-            .map(|(_, r)| r.item.value * (t - r.opened))
+            .flatten()
+            .map(|r| r.item.value * (t - r.opened))
             .sum();
         DEFECT_HARM * self.value_scale * (queued + pending)
     }
@@ -2300,7 +2303,7 @@ impl Replication<'_> {
         );
         set("items_closed_cumulative", self.ledger.items_reported);
         set("size_completed_cumulative", self.ledger.size_completed);
-        set("engagement_mean", mean(&|q| q.engagement.at(t)));
+        set("engagement_mean", self.mean_engagement());
         set("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
         set("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
         set("autonomous_motivation", mean(&|q| q.motivation.at(t)));
