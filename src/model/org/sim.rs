@@ -1812,6 +1812,12 @@ impl Replication<'_> {
             team.window.gamed = true;
             self.ledger.misreports += 1.0;
         }
+        // Audits (E17): an audited window with a gaming act in it is caught with probability
+        // 0.7, and the verified figure replaces the reported one.
+        let detected = u_audit < lv.audit_probability && team.window.gamed && u_detect < 0.7;
+        if detected {
+            gap = true_gap;
+        }
         if t >= BUNCHING_FROM_DAY {
             // SF-08: reviews just above and just below the target, reported and true.
             let bins = &mut self.ledger.gap_bins;
@@ -1857,8 +1863,6 @@ impl Replication<'_> {
             0.7 * team.near
         };
         team.gap = gap;
-        // Audits (E17).
-        let detected = u_audit < lv.audit_probability && team.window.gamed && u_detect < 0.7;
         if detected {
             team.pressure.jump(t, 0.3, 1.0, 2.0);
             team.safety.jump(t, -0.1, 0.0, 1.0);
