@@ -183,6 +183,39 @@ pub fn balanced() -> Levers {
     }
 }
 
+/// The convex combination (1 − w)·`from` + w·`to` of two lever sets (MODEL-SPEC C.3:
+/// intermediate policies). Continuous levers are interpolated; the KPI set and the style are
+/// `from`'s below w = 0.5 and `to`'s from 0.5; the WIP limit is rounded to the nearest integer.
+/// The time shares still sum to 1.
+pub fn blend(from: &Levers, to: &Levers, w: f64) -> Levers {
+    let mix = |a: f64, b: f64| (1.0 - w) * a + w * b;
+    let pick = |a, b| if w < 0.5 { a } else { b };
+    Levers {
+        kappa: mix(from.kappa, to.kappa),
+        kpi_set: pick(from.kpi_set, to.kpi_set),
+        review_period_days: mix(from.review_period_days, to.review_period_days),
+        target_stretch: mix(from.target_stretch, to.target_stretch),
+        ratchet: mix(from.ratchet, to.ratchet),
+        punishment: mix(from.punishment, to.punishment),
+        subjective_weight: mix(from.subjective_weight, to.subjective_weight),
+        time_coach: mix(from.time_coach, to.time_coach),
+        time_monitor: mix(from.time_monitor, to.time_monitor),
+        time_relate: mix(from.time_relate, to.time_relate),
+        time_vision: mix(from.time_vision, to.time_vision),
+        time_individual: mix(from.time_individual, to.time_individual),
+        style: if w < 0.5 { from.style } else { to.style },
+        experiment_time: mix(from.experiment_time, to.experiment_time),
+        failure_tolerance: mix(from.failure_tolerance, to.failure_tolerance),
+        hours_cap: mix(from.hours_cap, to.hours_cap),
+        training_days: mix(from.training_days, to.training_days),
+        manager_training_days: mix(from.manager_training_days, to.manager_training_days),
+        audit_probability: mix(from.audit_probability, to.audit_probability),
+        ground_truth: mix(from.ground_truth, to.ground_truth),
+        consistency: mix(from.consistency, to.consistency),
+        wip_limit: mix(f64::from(from.wip_limit), f64::from(to.wip_limit)).round() as u32,
+    }
+}
+
 /// The preset called `name`.
 pub fn preset(name: &str) -> Option<Levers> {
     PRESETS
@@ -419,6 +452,29 @@ pub fn presets_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blend_is_the_convex_combination_of_two_presets() {
+        let (b, k) = (balanced(), kpi_heavy());
+        assert_eq!(blend(&b, &k, 0.0), b);
+        assert_eq!(blend(&b, &k, 1.0), k);
+        // MODEL-SPEC's mid policy: κ = 0.55 sits 4/9 of the way from balanced to KPI-heavy.
+        let mid = blend(&b, &k, 4.0 / 9.0);
+        assert!((mid.kappa - 0.55).abs() < 1e-12, "{}", mid.kappa);
+        assert!((mid.punishment - (0.1 + 0.7 * 4.0 / 9.0)).abs() < 1e-12);
+        let shares = mid.time_coach
+            + mid.time_monitor
+            + mid.time_relate
+            + mid.time_vision
+            + mid.time_individual;
+        assert!((shares - 1.0).abs() < 1e-12);
+        assert_eq!(
+            (mid.kpi_set, mid.style, mid.wip_limit),
+            (b.kpi_set, b.style, 2)
+        );
+        let past_half = blend(&b, &k, 0.6);
+        assert_eq!((past_half.kpi_set, past_half.style), (k.kpi_set, k.style));
+    }
 
     #[test]
     fn presets_are_valid_and_complete() {

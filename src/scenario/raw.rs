@@ -126,6 +126,13 @@ pub struct RawPolicy {
     /// Preset the levers start from (`orgsim presets` lists them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// A second preset to move toward: the policy is the convex combination
+    /// (1 − weight)·preset + weight·toward (MODEL-SPEC C.3, intermediate policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toward: Option<String>,
+    /// How far toward `toward`, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
     /// Per-lever overrides of the preset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levers: Option<RawLevers>,
@@ -345,20 +352,29 @@ impl RawScenario {
                 ));
             }
             let preset_name = policy.preset.as_deref().unwrap_or("balanced");
-            let base = policy::preset(preset_name).ok_or_else(|| {
-                let names: Vec<&str> = policy::PRESETS.iter().map(|p| p.name).collect();
-                let mut invalid = Invalid::new(
-                    format!("{prefix}.preset"),
-                    format!("unknown preset {preset_name:?}"),
-                    format!("one of {}", names.join(", ")),
-                );
-                if let Some(near) = nearest(preset_name, names.iter().copied()) {
-                    invalid
-                        .expected
-                        .push_str(&format!(" (did you mean {near:?}?)"));
+            let mut base = named_preset(&format!("{prefix}.preset"), preset_name)?;
+            match (&policy.toward, policy.weight) {
+                (Some(toward), weight) => {
+                    let to = named_preset(&format!("{prefix}.toward"), toward)?;
+                    let Some(weight) = weight else {
+                        return Err(Invalid::new(
+                            format!("{prefix}.weight"),
+                            "`toward` needs a `weight`",
+                            "a number in [0, 1]: how far from `preset` toward `toward`",
+                        ));
+                    };
+                    let weight = check::probability(&format!("{prefix}.weight"), weight)?;
+                    base = policy::blend(&base, &to, weight);
                 }
-                invalid
-            })?;
+                (None, Some(_)) => {
+                    return Err(Invalid::new(
+                        format!("{prefix}.weight"),
+                        "`weight` without `toward`",
+                        "`toward = \"<preset>\"` beside `weight`",
+                    ));
+                }
+                (None, None) => {}
+            }
             let levers = policy
                 .levers
                 .clone()
@@ -586,6 +602,24 @@ fn validate_name(key: &str, name: &str) -> Result<String, Invalid> {
     }
 }
 
+/// The preset called `name`, or an error at `key` that lists the presets.
+fn named_preset(key: &str, name: &str) -> Result<Levers, Invalid> {
+    policy::preset(name).ok_or_else(|| {
+        let names: Vec<&str> = policy::PRESETS.iter().map(|p| p.name).collect();
+        let mut invalid = Invalid::new(
+            key,
+            format!("unknown preset {name:?}"),
+            format!("one of {}", names.join(", ")),
+        );
+        if let Some(near) = nearest(name, names.iter().copied()) {
+            invalid
+                .expected
+                .push_str(&format!(" (did you mean {near:?}?)"));
+        }
+        invalid
+    })
+}
+
 fn validate_policy_name<P>(
     key: &str,
     name: &str,
@@ -629,6 +663,8 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 .map(|p| RawPolicy {
                     name: p.name.clone(),
                     preset: None,
+                    toward: None,
+                    weight: None,
                     levers: None,
                     queue: Some(RawQueueOverrides {
                         arrival_rate: Some(p.params.arrival_rate),
@@ -674,6 +710,8 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 .map(|p| RawPolicy {
                     name: p.name.clone(),
                     preset: None,
+                    toward: None,
+                    weight: None,
                     levers: Some(RawLevers::from_levers(&p.params)),
                     queue: None,
                 })

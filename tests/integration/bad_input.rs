@@ -227,3 +227,34 @@ fn earlier_results_are_not_overwritten_without_force() {
         "no staging folders left"
     );
 }
+
+#[test]
+fn blends_between_presets_are_checked() {
+    let org = "name = \"t\"\nseed = 1\nreplications = 4\nhorizon_days = 50\n\
+               [organization]\nteams = 2\nteam_size = 3\n[[policies]]\nname = \"mid\"\n\
+               preset = \"balanced\"\n";
+    let err = rejected(
+        "f.toml",
+        Some(&format!("{org}toward = \"kpi-hevy\"\nweight = 0.5\n")),
+    );
+    assert!(err.contains("f.toml:11:1:"), "{err}");
+    assert!(err.contains("policies[0].toward"), "{err}");
+    assert!(err.contains("did you mean \"kpi-heavy\"?"), "{err}");
+
+    let err = rejected(
+        "f.toml",
+        Some(&format!("{org}toward = \"kpi-heavy\"\nweight = 1.5\n")),
+    );
+    assert!(err.contains("f.toml:12:1:"), "{err}");
+    assert!(err.contains("policies[0].weight"), "{err}");
+
+    let err = rejected("f.toml", Some(&format!("{org}toward = \"kpi-heavy\"\n")));
+    assert!(err.contains("policies[0].weight"), "{err}");
+    assert!(err.contains("`toward` needs a `weight`"), "{err}");
+
+    let err = rejected("f.toml", Some(&format!("{org}weight = 0.5\n")));
+    assert!(
+        err.contains("f.toml:11:1:") && err.contains("without `toward`"),
+        "{err}"
+    );
+}
