@@ -776,61 +776,46 @@ fn sf06_correlation_drops_over_time_at_kappa_08() {
     assert!(drops[24] >= 0.1);
 }
 
-/// SF-06 (emergent): the Meyer-Gupta run-down. Fails in the current calibration: the spread of
-/// reported attainment grows (SD ratio about 1.47) instead of shrinking, as teams' capacities
-/// diverge under goal erosion and the ratchet. Kept, ignored, as the open target. Under the KPI-heavy preset (ratcheting
-/// targets), the spread of reported attainment across team reviews shrinks by at least 25% from
-/// the first year to the second. Seed 6, 200 replications. Pass: the percentile-bootstrap CI
-/// (1,000 resamples, seed 2026) of SD(year 2) / SD(year 1) lies below 0.75.
+/// SF-06 (emergent): the Meyer-Gupta run-down. Under the KPI-heavy preset (ratcheting targets)
+/// the across-team SD of each team's mean reported attainment (y_rep / T_k over the year's
+/// reviews) shrinks by at least 25% from the first year to the second. Seed 6, 200
+/// replications; the statistic is the ratio of the mean across-team SD in year 2 to that in
+/// year 1. Pass: its percentile-bootstrap CI (1,000 resamples of replications, seed 2026) lies
+/// below 0.75.
+///
+/// Fails in the current calibration and is kept, ignored, as the open target: the spread
+/// doubles (0.052 to 0.104) because targets are each team's own baseline (so year 1 starts
+/// with almost no spread) and under KPI-heavy some teams fall into a turnover and burnout
+/// spiral in year 2 that goal erosion does not follow (docs/MODEL.md).
 #[test]
-#[ignore = "fails in the current calibration: SD ratio 1.47 (1.39 to 1.55), not below 0.75 (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: across-team SD ratio 1.99 (1.79 to 2.22), not below 0.75 (docs/MODEL.md)"]
 fn sf06_meyer_gupta_run_down() {
     use rand::Rng;
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 6, 200, 500);
     let r = run(&s);
-    let cols: Vec<Vec<f64>> = [
-        "attainment_year1_n",
-        "attainment_year1_sum",
-        "attainment_year1_ss",
-        "attainment_year2_n",
-        "attainment_year2_sum",
-        "attainment_year2_ss",
-    ]
-    .iter()
-    .map(|m| outcome(&r[0], m))
-    .collect();
-    // Pooled SD from per-replication count, sum and within-replication sum of squares.
-    let sd = |rows: &[usize], base: usize| {
-        let (n, sum, ss) = rows.iter().fold((0.0, 0.0, 0.0), |acc, &i| {
-            (
-                acc.0 + cols[base][i],
-                acc.1 + cols[base + 1][i],
-                acc.2 + cols[base + 2][i],
-            )
-        });
-        let mean = sum / n;
-        // Between-replication part: Σ n_i (mean_i − mean)².
-        let between: f64 = rows
-            .iter()
-            .filter(|&&i| cols[base][i] > 0.0)
-            .map(|&i| cols[base][i] * (cols[base + 1][i] / cols[base][i] - mean).powi(2))
-            .sum();
-        ((ss + between) / (n - 1.0)).sqrt()
+    let year1 = outcome(&r[0], "attainment_spread_year1");
+    let year2 = outcome(&r[0], "attainment_spread_year2");
+    let ratio = |rows: &[usize]| {
+        let mean = |v: &[f64]| rows.iter().map(|&i| v[i]).sum::<f64>() / rows.len() as f64;
+        mean(&year2) / mean(&year1)
     };
     let n = r[0].len();
     let all: Vec<usize> = (0..n).collect();
-    let ratio = sd(&all, 3) / sd(&all, 0);
+    let point = ratio(&all);
     let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 2);
     let mut draws: Vec<f64> = (0..1000)
         .map(|_| {
             let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            sd(&rows, 3) / sd(&rows, 0)
+            ratio(&rows)
         })
         .collect();
     draws.sort_by(f64::total_cmp);
     eprintln!(
-        "SF-06 run-down SD(year 2) / SD(year 1) = {ratio:.3} (CI {:.3} to {:.3})",
-        draws[24], draws[974]
+        "SF-06 run-down across-team SD: year 1 {:.3}, year 2 {:.3}; ratio {point:.3} (CI {:.3} to {:.3})",
+        welford(year1.iter().copied()).mean(),
+        welford(year2.iter().copied()).mean(),
+        draws[24],
+        draws[974]
     );
     assert!(draws[974] < 0.75);
 }

@@ -63,7 +63,7 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 30] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 26] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
@@ -88,12 +88,8 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 30] = [
     m("decoupling_late_sum_items_sq", "Late windows: sum of items squared", "items^2", "Sum of squares of items reported done per late window."),
     m("decoupling_late_sum_value_sq", "Late windows: sum of true value squared", "S^2", "Sum of squares of true value per late window."),
     m("decoupling_late_sum_product", "Late windows: sum of products", "items x S", "Sum over late windows of items times true value."),
-    m("attainment_year1_n", "Reviews in year 1", "reviews", "Reviews after the baseline quarter, up to day 250."),
-    m("attainment_year1_sum", "Year 1: sum of attainment", "share of target", "Sum of reported attainment (1 + gap) at year-1 reviews."),
-    m("attainment_year1_ss", "Year 1: attainment sum of squared deviations", "share^2", "Sum of squared deviations of reported attainment from its year-1 mean."),
-    m("attainment_year2_n", "Reviews in year 2", "reviews", "Reviews after day 250."),
-    m("attainment_year2_sum", "Year 2: sum of attainment", "share of target", "Sum of reported attainment at year-2 reviews."),
-    m("attainment_year2_ss", "Year 2: attainment sum of squared deviations", "share^2", "Sum of squared deviations of reported attainment from its year-2 mean."),
+    m("attainment_spread_year1", "Year 1: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment (reported KPI over target) at its reviews after the baseline quarter, up to day 250."),
+    m("attainment_spread_year2", "Year 2: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment at its reviews after day 250."),
 ];
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).

@@ -233,6 +233,8 @@ struct Team {
     near: f64,
     gap: f64,
     attainment: f64,
+    /// Reported attainment at this team's reviews in the first and the second year (SF-06).
+    attainment_years: [crate::stats::Welford; 2],
     punish_rate: f64,
     window: Window,
     window_start: f64,
@@ -279,8 +281,6 @@ struct Ledger {
     gap_bins: [f64; 4],
     /// Team-window pairs (items reported done, true value), early and late (SF-06).
     decoupling: [PairSums; 2],
-    /// Reported attainment at reviews in the first and the second year (SF-06 run-down).
-    attainment: [crate::stats::Welford; 2],
     value_history: Vec<f64>,
     items_history: Vec<f64>,
 }
@@ -470,6 +470,7 @@ impl<'a> Replication<'a> {
                 near: 0.0,
                 gap: 0.0,
                 attainment: 1.0,
+                attainment_years: Default::default(),
                 punish_rate: 0.0,
                 window: Window::default(),
                 window_start: 0.0,
@@ -1844,8 +1845,8 @@ impl Replication<'_> {
             self.ledger.decoupling[period].push(window.0, window.1);
         }
         let year = usize::from(t > DAYS_PER_YEAR);
-        self.ledger.attainment[year].push(1.0 + gap);
         let team = &mut self.teams[k];
+        team.attainment_years[year].push(1.0 + gap);
         team.attainment = 1.0 + gap;
         let mut punitive = false;
         if gap < 0.0 {
@@ -2369,15 +2370,19 @@ impl Replication<'_> {
             let at = n_series + 12 + 6 * period;
             out[at..at + 6].copy_from_slice(&sums.as_array());
         }
-        for (year, acc) in self.ledger.attainment.iter().enumerate() {
-            let at = n_series + 24 + 3 * year;
-            let n = acc.count() as f64;
-            out[at] = n;
-            out[at + 1] = if n > 0.0 { acc.mean() * n } else { 0.0 };
-            out[at + 2] = if n > 1.0 {
-                acc.variance() * (n - 1.0)
+        // Meyer-Gupta run-down: the SD across teams of each team's mean reported attainment in
+        // the year (NaN with fewer than two teams reviewed).
+        for year in 0..2 {
+            let mut spread = crate::stats::Welford::default();
+            for team in &self.teams {
+                if team.attainment_years[year].count() > 0 {
+                    spread.push(team.attainment_years[year].mean());
+                }
+            }
+            out[n_series + 24 + year] = if spread.count() > 1 {
+                spread.variance().sqrt()
             } else {
-                0.0
+                f64::NAN
             };
         }
     }
