@@ -607,7 +607,8 @@ fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
 
 /// SF-08 (emergent): reported KPIs bunch just above the target. KPI-heavy, reviews from day
 /// 125 to 500, seed 8, 200 replications. Pass: the bunching excess B_reported / B_true has its
-/// bootstrap CI above 1.5.
+/// bootstrap CI above 1.5. Calibration part (R6): the share of team-years with at least one
+/// detectable misreport (G3) has its 95% t-interval inside [5%, 35%].
 #[test]
 fn sf08_bunching_just_above_targets() {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 8, 200, 500);
@@ -615,6 +616,13 @@ fn sf08_bunching_just_above_targets() {
     let (b, lo, hi) = bunching_excess(&r[0]);
     eprintln!("SF-08 bunching excess KPI-heavy {b:.2} ({lo:.2} to {hi:.2}); misreports per replication {:.1}", welford(outcome(&r[0], "misreports_cumulative")).mean());
     assert!(lo > 1.5);
+    let share = welford(outcome(&r[0], "teams_misreporting_share"));
+    let (s_lo, s_hi) = share.ci95();
+    eprintln!(
+        "SF-08 team-years with a misreport {:.3} ({s_lo:.3} to {s_hi:.3})",
+        share.mean()
+    );
+    assert!(s_lo >= 0.05 && s_hi <= 0.35);
 }
 
 /// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its

@@ -63,7 +63,7 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 26] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 27] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
@@ -90,6 +90,7 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 26] = [
     m("decoupling_late_sum_product", "Late windows: sum of products", "items x S", "Sum over late windows of items times true value."),
     m("attainment_spread_year1", "Year 1: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment (reported KPI over target) at its reviews after the baseline quarter, up to day 250."),
     m("attainment_spread_year2", "Year 2: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment at its reviews after day 250."),
+    m("teams_misreporting_share", "Team-years with a misreport", "share of team-years", "Share of team-years (whole years inside the horizon) with at least one threshold misreport (G3): a near miss reported as meeting the target, which an audit would catch."),
 ];
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).

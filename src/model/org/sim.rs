@@ -235,6 +235,8 @@ struct Team {
     attainment: f64,
     /// Reported attainment at this team's reviews in the first and the second year (SF-06).
     attainment_years: [crate::stats::Welford; 2],
+    /// Whether the team misreported (G3) at a review in the first or the second year (SF-08).
+    misreported_years: [bool; 2],
     punish_rate: f64,
     window: Window,
     window_start: f64,
@@ -471,6 +473,7 @@ impl<'a> Replication<'a> {
                 gap: 0.0,
                 attainment: 1.0,
                 attainment_years: Default::default(),
+                misreported_years: [false; 2],
                 punish_rate: 0.0,
                 window: Window::default(),
                 window_start: 0.0,
@@ -1808,7 +1811,8 @@ impl Replication<'_> {
         let true_gap = (measured - team.target) / team.target;
         let mut gap = true_gap;
         // G3 threshold misreport (bunching at the target).
-        if (-0.05..0.0).contains(&gap) && u_misreport < mean_gaming {
+        let misreport = (-0.05..0.0).contains(&gap) && u_misreport < mean_gaming;
+        if misreport {
             gap = 0.0;
             team.window.gamed = true;
             self.ledger.misreports += 1.0;
@@ -1847,6 +1851,7 @@ impl Replication<'_> {
         let year = usize::from(t > DAYS_PER_YEAR);
         let team = &mut self.teams[k];
         team.attainment_years[year].push(1.0 + gap);
+        team.misreported_years[year] |= misreport;
         team.attainment = 1.0 + gap;
         let mut punitive = false;
         if gap < 0.0 {
@@ -2385,5 +2390,23 @@ impl Replication<'_> {
                 f64::NAN
             };
         }
+        // Team-years (of the whole years inside the horizon) with at least one threshold
+        // misreport (G3), which an audit of that review would catch with probability 0.7.
+        let years = ((self.horizon / DAYS_PER_YEAR).floor() as usize).min(2);
+        let flagged = self
+            .teams
+            .iter()
+            .map(|team| {
+                team.misreported_years[..years]
+                    .iter()
+                    .filter(|&&g| g)
+                    .count()
+            })
+            .sum::<usize>();
+        out[n_series + 26] = if years > 0 {
+            flagged as f64 / (years * self.teams.len()) as f64
+        } else {
+            f64::NAN
+        };
     }
 }
