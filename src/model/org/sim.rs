@@ -344,6 +344,22 @@ const SLOT_QUIT: u32 = 2;
 const SLOT_BURNOUT: u32 = 3;
 const SLOT_EXPERIMENT: u32 = 4;
 
+/// The random draws of one KPI review, taken together so that the stream's use does not depend
+/// on which branches the review takes.
+struct ReviewDraws {
+    misreport: f64,
+    punish: f64,
+    audit: f64,
+    detect: f64,
+    shift: f64,
+    pulse: f64,
+}
+
+/// Weight of one review in the 90-day moving averages of success and punishment.
+fn review_weight(review_period_days: f64) -> f64 {
+    1.0 - (-review_period_days / 90.0).exp()
+}
+
 fn beta(rng: &mut SimRng, a: f64, b: f64) -> f64 {
     Beta::new(a, b).expect("valid Beta parameters").sample(rng)
 }
@@ -1727,15 +1743,11 @@ impl Replication<'_> {
 
     // ----- management events ------------------------------------------------------------------
 
-    fn kpi_components(&self, k: usize) -> [f64; 4] {
+    /// The team's KPI components over the review window: items closed, estimated value
+    /// (noisy), true value delivered and the engagement pulse (biased upward in unsafe teams).
+    fn kpi_components(&self, k: usize, members: &[usize]) -> [f64; 4] {
         let team = &self.teams[k];
         let t = self.now;
-        let members: Vec<usize> = team
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
         let pulse = members
             .iter()
             .map(|&p| self.people[p].engagement.at(t))
@@ -1749,56 +1761,106 @@ impl Replication<'_> {
         ]
     }
 
-    fn review(&mut self, k: usize) {
-        let lv = self.levers;
-        let t = self.now;
-        let (u_misreport, u_punish, u_audit, u_detect, u_shift, z_pulse) = {
-            let rng = &mut self.team_rngs[k][T_REVIEW];
-            (
-                rng.random::<f64>(),
-                rng.random::<f64>(),
-                rng.random::<f64>(),
-                rng.random::<f64>(),
-                rng.random::<f64>(),
-                normal(rng),
-            )
+    /// Closes the review window and opens the next; deferred items count in the new one.
+    fn open_window(&mut self, k: usize) {
+        let team = &mut self.teams[k];
+        team.window = Window {
+            items: team.window.deferred,
+            ..Window::default()
         };
-        let mut y = self.kpi_components(k);
-        y[3] += self.dist.survey_noise_sd * z_pulse;
+        team.window_start = self.now;
+    }
+
+    /// KPI review (E5) with the audit (E17): the gap, gaming and its detection, consequences
+    /// for the team and for each member.
+    fn review(&mut self, k: usize) {
+        let t = self.now;
+        let draws = {
+            let rng = &mut self.team_rngs[k][T_REVIEW];
+            ReviewDraws {
+                misreport: rng.random::<f64>(),
+                punish: rng.random::<f64>(),
+                audit: rng.random::<f64>(),
+                detect: rng.random::<f64>(),
+                shift: rng.random::<f64>(),
+                pulse: normal(rng),
+            }
+        };
         let members: Vec<usize> = self.teams[k]
             .members
             .iter()
             .copied()
             .filter(|&p| self.people[p].present)
             .collect();
-        let mean_gaming = members.iter().map(|&p| self.people[p].gaming).sum::<f64>()
-            / members.len().max(1) as f64;
-        let defects = self.teams[k].window.defects_seen;
-        let team = &mut self.teams[k];
-        team.value_informed = lv.kpi_set.value_informed() && lv.kappa > 0.0;
-        let Some(base) = team.baseline else {
+        let mut y = self.kpi_components(k, &members);
+        y[3] += self.dist.survey_noise_sd * draws.pulse;
+        self.teams[k].value_informed =
+            self.levers.kpi_set.value_informed() && self.levers.kappa > 0.0;
+        let Some(base) = self.teams[k].baseline else {
             // The first quarter is a baseline period without consequences: reviews in it
             // accumulate, and the target is the baseline rate stretched by σ_T.
-            if t + 1e-9 < BASELINE_DAYS {
-                return;
+            if t + 1e-9 >= BASELINE_DAYS {
+                self.set_baseline(k, y);
             }
-            let per_window = lv.review_period_days / t;
-            team.baseline = Some([
-                (y[0] * per_window).max(1.0),
-                (y[1] * per_window).max(1e-3),
-                (y[2] * per_window).max(1e-3),
-                y[3].max(0.1),
-            ]);
-            team.target = 1.0 + lv.target_stretch;
-            team.window = Window {
-                items: team.window.deferred,
-                ..Window::default()
-            };
-            team.window_start = t;
             return;
         };
-        let defect_score = (2.0 - defects / (base[0] * 0.15).max(1.0)).clamp(0.0, 2.0);
-        let measured = match lv.kpi_set {
+        let true_gap = self.true_gap(k, base, y);
+        let mean_gaming = members.iter().map(|&p| self.people[p].gaming).sum::<f64>()
+            / members.len().max(1) as f64;
+        let lv = self.levers;
+        let team = &mut self.teams[k];
+        let mut gap = true_gap;
+        // G3 threshold misreport (bunching at the target).
+        let misreport = (-0.05..0.0).contains(&gap) && draws.misreport < mean_gaming;
+        if misreport {
+            gap = 0.0;
+            team.window.gamed = true;
+            self.ledger.misreports += 1.0;
+        }
+        // Audits (E17): an audited window with a gaming act in it is caught with probability
+        // 0.7, and the verified figure replaces the reported one.
+        let detected =
+            draws.audit < lv.audit_probability && team.window.gamed && draws.detect < 0.7;
+        if detected {
+            gap = true_gap;
+        }
+        self.record_review(k, gap, true_gap, misreport);
+        let punitive = self.review_consequences(k, gap, detected, draws.punish);
+        // Information value: a value-informed KPI reveals a market shift.
+        let kpi_cos = self.kpi_cos();
+        let true_angle = self.true_angle;
+        let team = &mut self.teams[k];
+        if team.shift_pending && lv.kappa > 0.0 && draws.shift < 0.5 * kpi_cos.abs() {
+            team.shift_pending = false;
+            team.direction_angle = true_angle;
+            team.vision.jump(t, 0.1, 0.0, 1.0);
+        }
+        self.open_window(k);
+        self.review_members(k, &members, gap >= 0.0, detected, punitive);
+    }
+
+    /// Sets the baseline rates from the first quarter's window and the first target.
+    fn set_baseline(&mut self, k: usize, y: [f64; 4]) {
+        let lv = self.levers;
+        let per_window = lv.review_period_days / self.now;
+        let team = &mut self.teams[k];
+        team.baseline = Some([
+            (y[0] * per_window).max(1.0),
+            (y[1] * per_window).max(1e-3),
+            (y[2] * per_window).max(1e-3),
+            y[3].max(0.1),
+        ]);
+        team.target = 1.0 + lv.target_stretch;
+        self.open_window(k);
+    }
+
+    /// The un-gamed gap (measured − target) / target of the policy's KPI set, each component
+    /// relative to its baseline rate.
+    fn true_gap(&self, k: usize, base: [f64; 4], y: [f64; 4]) -> f64 {
+        let team = &self.teams[k];
+        let defect_score =
+            (2.0 - team.window.defects_seen / (base[0] * 0.15).max(1.0)).clamp(0.0, 2.0);
+        let measured = match self.levers.kpi_set {
             KpiSet::ItemsClosed => y[0] / base[0],
             KpiSet::ValueWeighted => y[1] / base[1],
             KpiSet::Balanced => {
@@ -1808,23 +1870,16 @@ impl Replication<'_> {
                     + 0.2 * y[3] / base[3]
             }
         };
-        let true_gap = (measured - team.target) / team.target;
-        let mut gap = true_gap;
-        // G3 threshold misreport (bunching at the target).
-        let misreport = (-0.05..0.0).contains(&gap) && u_misreport < mean_gaming;
-        if misreport {
-            gap = 0.0;
-            team.window.gamed = true;
-            self.ledger.misreports += 1.0;
-        }
-        // Audits (E17): an audited window with a gaming act in it is caught with probability
-        // 0.7, and the verified figure replaces the reported one.
-        let detected = u_audit < lv.audit_probability && team.window.gamed && u_detect < 0.7;
-        if detected {
-            gap = true_gap;
-        }
+        (measured - team.target) / team.target
+    }
+
+    /// The review's statistics for the stylized-fact tests: SF-08 bunching (reported and true
+    /// gaps just above and below the target, from day 125), SF-06 decoupling (items against
+    /// true value of the window, early to day 125 and late from day 375) and the run-down
+    /// (attainment per team and year), and the team-years with a misreport.
+    fn record_review(&mut self, k: usize, gap: f64, true_gap: f64, misreport: bool) {
+        let t = self.now;
         if t >= BUNCHING_FROM_DAY {
-            // SF-08: reviews just above and just below the target, reported and true.
             let bins = &mut self.ledger.gap_bins;
             for (offset, g) in [(0, gap), (2, true_gap)] {
                 if (0.0..0.02).contains(&g) {
@@ -1834,25 +1889,25 @@ impl Replication<'_> {
                 }
             }
         }
-        // SF-06: the items-closed KPI against the true value of the same window (early: the
-        // first windows after the baseline quarter, to day 125; late: from day 375), and the
-        // spread of reported attainment in the first and second year.
-        let window = (self.teams[k].window.items, self.teams[k].window.true_value);
-        let period = if t <= DECOUPLING_EARLY_END {
-            Some(0)
+        let team = &mut self.teams[k];
+        if t <= DECOUPLING_EARLY_END {
+            self.ledger.decoupling[0].push(team.window.items, team.window.true_value);
         } else if t >= DECOUPLING_LATE_START {
-            Some(1)
-        } else {
-            None
-        };
-        if let Some(period) = period {
-            self.ledger.decoupling[period].push(window.0, window.1);
+            self.ledger.decoupling[1].push(team.window.items, team.window.true_value);
         }
         let year = usize::from(t > DAYS_PER_YEAR);
-        let team = &mut self.teams[k];
         team.attainment_years[year].push(1.0 + gap);
         team.misreported_years[year] |= misreport;
         team.attainment = 1.0 + gap;
+    }
+
+    /// R11 and R6 consequences for the team: pressure, punishment, goal erosion or ratchet,
+    /// near-miss memory, detected gaming, the punishment rate. Returns whether the review was
+    /// punitive.
+    fn review_consequences(&mut self, k: usize, gap: f64, detected: bool, u_punish: f64) -> bool {
+        let lv = self.levers;
+        let t = self.now;
+        let team = &mut self.teams[k];
         let mut punitive = false;
         if gap < 0.0 {
             team.pressure.jump(t, 2.0 * lv.kappa * gap.abs(), 1.0, 2.0);
@@ -1877,32 +1932,32 @@ impl Replication<'_> {
             }
             self.ledger.gaming_detected += 1.0;
         }
-        let weight = 1.0 - (-lv.review_period_days / 90.0).exp();
-        let team = &mut self.teams[k];
+        let weight = review_weight(lv.review_period_days);
         team.punish_rate =
             (1.0 - weight) * team.punish_rate + weight * if punitive { 1.0 } else { 0.0 };
         if punitive {
             team.safety.jump(t, -0.05, 0.0, 1.0);
         }
-        // Information value: a value-informed KPI reveals a market shift.
-        let kpi_cos = self.kpi_cos();
-        let true_angle = self.true_angle;
-        let team = &mut self.teams[k];
-        if team.shift_pending && lv.kappa > 0.0 && u_shift < 0.5 * kpi_cos.abs() {
-            team.shift_pending = false;
-            team.direction_angle = true_angle;
-            team.vision.jump(t, 0.1, 0.0, 1.0);
-        }
-        let team = &mut self.teams[k];
-        team.window = Window {
-            items: team.window.deferred,
-            ..Window::default()
-        };
-        team.window_start = t;
+        punitive
+    }
+
+    /// The review's consequences for each present member: trust and efficacy jumps, R2
+    /// crowding out (or the informational boost), and the moving averages of success and
+    /// punishment.
+    fn review_members(
+        &mut self,
+        k: usize,
+        members: &[usize],
+        hit: bool,
+        detected: bool,
+        punitive: bool,
+    ) {
+        let lv = self.levers;
+        let t = self.now;
+        let weight = review_weight(lv.review_period_days);
         let controlling = lv.punishment > 0.5 || lv.subjective_weight < 0.3;
-        let autonomy_support = team.autonomy_support;
-        let hit = gap >= 0.0;
-        for p in members {
+        let autonomy_support = self.teams[k].autonomy_support;
+        for &p in members {
             let person = &mut self.people[p];
             if detected {
                 person.trust.jump(t, -0.2, 0.0, 1.0);
@@ -1912,7 +1967,6 @@ impl Replication<'_> {
                 person.efficacy.jump(t, -0.05, 0.0, 1.0);
                 person.punished_until = t + 30.0;
             }
-            // R2 crowding out at each review.
             if controlling {
                 person
                     .motivation
