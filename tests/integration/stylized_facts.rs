@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use orgsim::model::org::metrics::{index, EXTRA_OUTCOMES, SERIES};
+use orgsim::model::org::metrics::{index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
 use orgsim::model::{self, Record};
 use orgsim::montecarlo;
 use orgsim::scenario::{self, Scenario};
@@ -356,6 +356,219 @@ fn sf11_turnover_levels() {
     );
     eprintln!("SF-11 KPI-heavy minus balanced {d:.4} (lower {d_lo:.4})");
     assert!(d_lo >= 0.02);
+}
+
+/// Per-team outcome `metric` (a [`TEAM_OUTCOMES`] name) of the `teams` teams:
+/// `[replication][team]`.
+fn team_outcome(records: &[Record], teams: usize, metric: &str) -> Vec<Vec<f64>> {
+    let j = TEAM_OUTCOMES
+        .iter()
+        .position(|m| m.name == metric)
+        .expect("known team outcome");
+    let first = SERIES.len() + EXTRA_OUTCOMES.len();
+    records
+        .iter()
+        .map(|r| {
+            assert_eq!(r.outcomes.len(), first + TEAM_OUTCOMES.len() * teams);
+            (0..teams)
+                .map(|k| r.outcomes[first + TEAM_OUTCOMES.len() * k + j])
+                .collect()
+        })
+        .collect()
+}
+
+/// Percentile bootstrap over replications: the statistic of all `n` replications, and the
+/// 2.5% and 97.5% points of 2,000 resamples of replications (with replacement) drawn from
+/// stream `stream` of bootstrap seed 2026.
+fn bootstrap(n: usize, stream: u64, statistic: impl Fn(&[usize]) -> f64) -> (f64, f64, f64) {
+    use rand::Rng;
+    let all: Vec<usize> = (0..n).collect();
+    let point = statistic(&all);
+    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, stream);
+    let mut draws: Vec<f64> = (0..2000)
+        .map(|_| {
+            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            statistic(&rows)
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    (point, draws[49], draws[1949])
+}
+
+/// Ratio of two pooled sums over the rows: Σ num / Σ den.
+fn pooled_ratio(num: &[f64], den: &[f64], rows: &[usize]) -> f64 {
+    rows.iter().map(|&i| num[i]).sum::<f64>() / rows.iter().map(|&i| den[i]).sum::<f64>()
+}
+
+/// The engagement gradient in turnover of one policy's records: teams of every replication
+/// in `rows` pooled, sorted by time-averaged team engagement, and cut into quartiles (by
+/// count); the relative reduction 1 − rate(top) / rate(bottom) of the turnover rate, quits per
+/// person-year present. Also returns the two rates.
+fn quartile_gradient(records: &[Record], teams: usize, rows: &[usize]) -> (f64, f64, f64) {
+    let engagement = team_outcome(records, teams, "team_engagement");
+    let quits = team_outcome(records, teams, "team_quits");
+    let years = team_outcome(records, teams, "team_person_years");
+    let mut pooled: Vec<(f64, f64, f64)> = rows
+        .iter()
+        .flat_map(|&i| (0..teams).map(move |k| (i, k)))
+        .map(|(i, k)| (engagement[i][k], quits[i][k], years[i][k]))
+        .collect();
+    pooled.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let quarter = pooled.len() / 4;
+    let rate = |group: &[(f64, f64, f64)]| {
+        group.iter().map(|g| g.1).sum::<f64>() / group.iter().map(|g| g.2).sum::<f64>()
+    };
+    let bottom = rate(&pooled[..quarter]);
+    let top = rate(&pooled[pooled.len() - quarter..]);
+    (1.0 - top / bottom, top, bottom)
+}
+
+/// SF-11 (calibration plus consistency): the engagement gradient in turnover. Teams of all
+/// replications pooled (time-averaged team engagement over two years, sampled weekly; quits and
+/// person-years present per team), cut into quartiles of team engagement. Seed 11, 200
+/// replications of each preset, 6 teams, 500 days; percentile bootstrap over replications
+/// (2,000 resamples, bootstrap seed 2026, stream 3). Pass: under balanced, the reduction
+/// 1 − turnover(top quartile) / turnover(bottom quartile) has its CI inside [0.20, 0.55]
+/// (Gallup Q12, 21% to 51% lower). KPI-heavy is reported, not tested.
+///
+/// Fails in the current calibration and is kept, ignored, as the open target: the balanced
+/// reduction is 0.64 (0.59 to 0.70), KPI-heavy's 0.28 (0.23 to 0.33). Team engagement spreads
+/// widely between teams under balanced (quartile means 0.39 and 0.71), and manager skill moves
+/// trust with engagement, so the quit hazard (exponential in both) falls too steeply across
+/// quartiles. See docs/MODEL.md, "Known calibration gaps".
+#[test]
+#[ignore = "fails in the current calibration: reduction 0.64 (0.59 to 0.70) under balanced, above [0.20, 0.55] (docs/MODEL.md)"]
+fn sf11_engagement_gradient_in_turnover() {
+    let (s, r) = kpi_vs_balanced(11, 200);
+    let teams = 6;
+    let n = r[1].len();
+    let mut lo_hi = (0.0, 0.0);
+    for (p, name) in [(0, "kpi-heavy"), (1, "balanced")] {
+        let (reduction, lo, hi) = bootstrap(n, 3, |rows| quartile_gradient(&r[p], teams, rows).0);
+        let (_, top, bottom) = quartile_gradient(&r[p], teams, &(0..n).collect::<Vec<_>>());
+        eprintln!(
+            "SF-11 {name}: turnover top-engagement quartile {top:.4}/yr, bottom {bottom:.4}/yr; reduction {reduction:.3} ({lo:.3} to {hi:.3})"
+        );
+        lo_hi = (lo, hi);
+    }
+    assert_eq!(s.policy_names()[1], "balanced");
+    let (lo, hi) = lo_hi;
+    assert!(
+        lo >= 0.20 && hi <= 0.55,
+        "balanced quartile reduction CI ({lo:.3}, {hi:.3}) not inside [0.20, 0.55]"
+    );
+}
+
+/// The mean replacement cost per leaver pooled over the rows [S]: every leaver's notice,
+/// vacancy and ramp losses plus hiring cost, over the number of leavers.
+fn pooled_replacement_cost(records: &[Record], rows: &[usize]) -> [f64; 5] {
+    let parts = [
+        "replacement_cost_notice",
+        "replacement_cost_vacancy",
+        "replacement_cost_ramp",
+        "replacement_cost_hiring",
+    ]
+    .map(|m| outcome(records, m));
+    let leavers = outcome(records, "quits_cumulative");
+    let mut out = [0.0; 5];
+    for (o, part) in out.iter_mut().zip(&parts) {
+        *o = pooled_ratio(part, &leavers, rows);
+    }
+    out[4] = out[..4].iter().sum();
+    out
+}
+
+/// SF-11 (consistency, emergent): the replacement cost per professional leaver, measured
+/// from what happens to each leaver: output lost in the notice period (half effort, then no
+/// new planned items), during the vacancy (the drawn time to fill) and to the replacement's
+/// onboarding ramp, each valued at the team's realised true value per present person-day,
+/// plus the direct hiring cost of 0.2 S. Seed 11, 200 replications of each preset, 500
+/// days; leavers pooled across replications; percentile bootstrap over replications (2,000
+/// resamples, bootstrap seed 2026, stream 4). Pass: under balanced the CI lies inside
+/// [0.5, 1.5] S (MODEL-SPEC R15's arithmetic gives about 0.9 S). Manager leavers are not
+/// tested: the model has no manager exits.
+#[test]
+fn sf11_replacement_cost_per_professional_leaver() {
+    let (_, r) = kpi_vs_balanced(11, 200);
+    let n = r[1].len();
+    let all: Vec<usize> = (0..n).collect();
+    let mut lo_hi = (0.0, 0.0);
+    for (p, name) in [(0, "kpi-heavy"), (1, "balanced")] {
+        let [notice, vacancy, ramp, hiring, total] = pooled_replacement_cost(&r[p], &all);
+        let (_, lo, hi) = bootstrap(n, 4, |rows| pooled_replacement_cost(&r[p], rows)[4]);
+        let value = welford(outcome(&r[p], "realised_value_per_person_day")).mean();
+        eprintln!(
+            "SF-11 {name}: replacement cost per leaver {total:.3} S ({lo:.3} to {hi:.3}): notice {notice:.3}, vacancy {vacancy:.3}, ramp {ramp:.3}, hiring {hiring:.3}; realised value {:.2} S per person-year",
+            value * 250.0
+        );
+        lo_hi = (lo, hi);
+    }
+    let (lo, hi) = lo_hi;
+    assert!(
+        lo >= 0.5 && hi <= 1.5,
+        "balanced replacement cost CI ({lo:.3}, {hi:.3}) not inside [0.5, 1.5] S"
+    );
+}
+
+/// Pooled rate ratio, burned-out over other staff, of `events` per person-day of `exposure`
+/// (outcome prefixes `burned_out_` and `other_`).
+fn burnout_rate_ratio(records: &[Record], events: &str, exposure: &str, rows: &[usize]) -> f64 {
+    let column = |state: &str, name: &str| outcome(records, &format!("{state}_{name}"));
+    let rate = |state: &str| pooled_ratio(&column(state, events), &column(state, exposure), rows);
+    rate("burned_out") / rate("other")
+}
+
+/// SF-12 calibration checks (partly by construction: the model multiplies the quit hazard by
+/// 2.0 and the sickness rate by 1.63 in burnout). Under the KPI-heavy preset (burnout common
+/// enough to measure), seed 12, 200 replications, 500 days. Exposure is tallied at every
+/// change of state: for quits, person-days present and not yet on notice, and a quit counts in
+/// the state in which notice is given; for sickness, person-days present and not absent, and
+/// a sickness absence counts in the state in which it begins (burnout leave excluded). Ratio of
+/// pooled rates, percentile bootstrap over replications (2,000 resamples, bootstrap seed 2026,
+/// stream 5). Pass: the sick-day ratio has its CI inside [1.4, 1.9] (Gallup 2018: 63% more
+/// likely to take a sick day).
+#[test]
+fn sf12_calibration_sick_day_ratio_burned_out_vs_other() {
+    let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 12, 200, 500);
+    let r = run(&s);
+    let n = r[0].len();
+    let (ratio, lo, hi) = bootstrap(n, 5, |rows| {
+        burnout_rate_ratio(&r[0], "sick_spells", "sick_exposure", rows)
+    });
+    // Reported, not tested: sick days per present person-day, lower because burnout leave
+    // takes burned-out staff out of the risk set.
+    let (days, days_lo, days_hi) = bootstrap(n, 5, |rows| {
+        burnout_rate_ratio(&r[0], "sick_days", "present_days", rows)
+    });
+    eprintln!(
+        "SF-12 sickness absences per person-day at risk, burned out / other: {ratio:.3} ({lo:.3} to {hi:.3}); sick days per present person-day: {days:.3} ({days_lo:.3} to {days_hi:.3})"
+    );
+    assert!(
+        lo >= 1.4 && hi <= 1.9,
+        "sick-day ratio CI ({lo:.3}, {hi:.3}) not inside [1.4, 1.9]"
+    );
+}
+
+/// SF-12 calibration check: the quit-hazard ratio for burned-out vs other staff is in
+/// [1.5, 3.0] (Gallup 2018: 2.6 times as likely to be job-seeking). Same runs and method as the
+/// sick-day ratio (seed 12, 200 replications of the KPI-heavy preset, 500 days; bootstrap
+/// stream 6): quits (notices) per person-day present and not on notice, by the state at
+/// notice. Pass: the CI lies inside the band. Measured 2.82 (2.69 to 2.97), near the upper
+/// edge: the direct × 2.0, and burned-out staff's lower engagement and trust in the hazard's
+/// other terms.
+#[test]
+fn sf12_calibration_quit_hazard_ratio_burned_out_vs_other() {
+    let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 12, 200, 500);
+    let r = run(&s);
+    let n = r[0].len();
+    let (ratio, lo, hi) = bootstrap(n, 6, |rows| {
+        burnout_rate_ratio(&r[0], "quits", "quit_exposure", rows)
+    });
+    eprintln!("SF-12 quit hazard, burned out / other: {ratio:.3} ({lo:.3} to {hi:.3})");
+    assert!(
+        lo >= 1.5 && hi <= 3.0,
+        "quit-hazard ratio CI ({lo:.3}, {hi:.3}) not inside [1.5, 3.0]"
+    );
 }
 
 fn kappa_sweep(

@@ -63,7 +63,7 @@ pub const SERIES: [MetricSpec; 42] = [
 ];
 
 /// Outcomes recorded only at the horizon, after the series values.
-pub const EXTRA_OUTCOMES: [MetricSpec; 27] = [
+pub const EXTRA_OUTCOMES: [MetricSpec; 46] = [
     m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity to deliver true value at the horizon (MODEL-SPEC C.6)."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
@@ -91,7 +91,90 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 27] = [
     m("attainment_spread_year1", "Year 1: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment (reported KPI over target) at its reviews after the baseline quarter, up to day 250."),
     m("attainment_spread_year2", "Year 2: spread of attainment across teams", "share of target", "SD across teams of each team's mean reported attainment at its reviews after day 250."),
     m("teams_misreporting_share", "Team-years with a misreport", "share of team-years", "Share of team-years (whole years inside the horizon) with at least one threshold misreport (G3): a near miss reported as meeting the target, which an audit would catch."),
+    m("replacement_cost_mean", "Replacement cost per leaver", "S per leaver", "Mean cost of replacing a member who quit: output lost in the notice period, the vacancy and the replacement's onboarding ramp, valued at the team's realised true value per present person-day, plus the direct hiring cost (SF-11). Leavers are the quits up to the horizon."),
+    m("replacement_cost_notice", "Replacement cost: notice", "S", "Sum over leavers of the output lost in the notice period (half effort, no new planned items), valued at the team's realised true value per present person-day."),
+    m("replacement_cost_vacancy", "Replacement cost: vacancy", "S", "Sum over leavers of the output lost while the position was vacant (the time to fill as drawn, also past the horizon), at the team's realised true value per present person-day."),
+    m("replacement_cost_ramp", "Replacement cost: ramp", "S", "Sum over leavers of their replacement's onboarding shortfall, the integral of 1 - ramp over the replacement's tenure (the remainder after the horizon in closed form), at the team's realised true value per present person-day."),
+    m("replacement_cost_hiring", "Replacement cost: hiring", "S", "Direct hiring cost of the leavers' replacements, 0.2 S each (hires falling after the horizon included)."),
+    m("realised_value_per_person_day", "Realised value per present person-day", "S per person-day", "True value delivered net of the harm of repaired defects, per person-day of present members, over the horizon: the rate at which lost person-days are valued."),
+    m("burned_out_quit_exposure", "Exposure to quitting, burned out", "person-days", "Person-days present and not on notice in the burnout state (SF-12 quit-hazard ratio)."),
+    m("other_quit_exposure", "Exposure to quitting, not burned out", "person-days", "Person-days present and not on notice outside the burnout state."),
+    m("burned_out_quits", "Notices given while burned out", "people", "Resignation notices given in the burnout state."),
+    m("other_quits", "Notices given while not burned out", "people", "Resignation notices given outside the burnout state."),
+    m("burned_out_sick_exposure", "Exposure to sickness, burned out", "person-days", "Person-days present and not absent in the burnout state: at risk of starting a sickness absence (SF-12 sick-day ratio)."),
+    m("other_sick_exposure", "Exposure to sickness, not burned out", "person-days", "Person-days present and not absent outside the burnout state."),
+    m("burned_out_sick_spells", "Sickness absences begun while burned out", "spells", "Sickness absences (E14) that began in the burnout state; burnout leave excluded."),
+    m("other_sick_spells", "Sickness absences begun while not burned out", "spells", "Sickness absences (E14) that began outside the burnout state."),
+    m("burned_out_sick_days", "Sick days while burned out", "person-days", "Days absent through sickness (E14) in the burnout state; burnout leave excluded."),
+    m("other_sick_days", "Sick days while not burned out", "person-days", "Days absent through sickness (E14) outside the burnout state."),
+    m("burned_out_present_days", "Present days, burned out", "person-days", "Person-days present (absences included) in the burnout state."),
+    m("other_present_days", "Present days, not burned out", "person-days", "Person-days present (absences included) outside the burnout state."),
+    m("burnout_leave_days", "Burnout leave", "person-days", "Days absent on the leave that begins with 30% of burnout onsets."),
 ];
+
+/// Per-team outcomes, recorded after [`EXTRA_OUTCOMES`] for teams 1, 2, ... in this order
+/// (names get the team number as a suffix, e.g. `team_engagement_3`): the engagement gradient
+/// of SF-11 pools them across replications.
+pub const TEAM_OUTCOMES: [MetricSpec; 3] = [
+    m("team_engagement", "Team engagement", "index 0-1", "Time average of the team's mean engagement g over present members, sampled at every weekly team update."),
+    m("team_quits", "Team quits", "people", "Voluntary exits from the team up to the horizon."),
+    m("team_person_years", "Team exposure", "person-years", "Person-years present in the team up to the horizon (vacancies excluded): the denominator of the team's turnover rate."),
+];
+
+/// The per-team outcomes of `teams` teams, team by team in [`TEAM_OUTCOMES`] order.
+pub fn team_outcomes(teams: usize) -> Vec<MetricSpec> {
+    (0..teams)
+        .flat_map(|k| {
+            TEAM_OUTCOMES.iter().enumerate().map(move |(j, spec)| {
+                let (name, label) = team_names(k, j);
+                MetricSpec {
+                    name,
+                    label,
+                    ..*spec
+                }
+            })
+        })
+        .collect()
+}
+
+/// Name and label of per-team outcome `j` of team `k` (0-based; the name counts from 1).
+/// [`MetricSpec`] holds `&'static str`, so each name is built once per process and kept: the
+/// memory held is bounded by the largest organization run.
+fn team_names(k: usize, j: usize) -> (&'static str, &'static str) {
+    use std::sync::Mutex;
+    static NAMES: Mutex<Vec<[(&'static str, &'static str); 3]>> = Mutex::new(Vec::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    while names.len() <= k {
+        let team = names.len() + 1;
+        let make = |spec: &MetricSpec| -> (&'static str, &'static str) {
+            (
+                Box::leak(format!("{}_{team}", spec.name).into_boxed_str()),
+                Box::leak(format!("{}, team {team}", spec.label).into_boxed_str()),
+            )
+        };
+        names.push([
+            make(&TEAM_OUTCOMES[0]),
+            make(&TEAM_OUTCOMES[1]),
+            make(&TEAM_OUTCOMES[2]),
+        ]);
+    }
+    names[k][j]
+}
+
+/// Index of an outcome of [`EXTRA_OUTCOMES`] among all outcomes, i.e. after the series
+/// metrics (panics on an unknown name: a programming error).
+pub const fn outcome_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < EXTRA_OUTCOMES.len() {
+        if str_eq(EXTRA_OUTCOMES[i].name, name) {
+            return SERIES.len() + i;
+        }
+        i += 1;
+    }
+    panic!("unknown outcome");
+}
 
 /// Index of a series metric by name (panics on an unknown name: a programming error).
 pub const fn index(name: &str) -> usize {

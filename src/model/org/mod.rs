@@ -38,6 +38,7 @@ impl OrgModel {
             .iter()
             .chain(metrics::EXTRA_OUTCOMES.iter())
             .copied()
+            .chain(metrics::team_outcomes(organization.teams as usize))
             .collect();
         OrgModel {
             policies,

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
-use super::metrics::{index, SERIES};
+use super::metrics::{index, outcome_index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
 use super::params::{Disturbances, Organization};
 use super::rules::{self, sigmoid, tau, DAYS_PER_YEAR};
 use crate::engine::{EventQueue, Relaxing, Slot};
@@ -59,6 +59,9 @@ const WAGE_PER_PERSON_DAY: f64 = 1.0 / DAYS_PER_YEAR;
 const WAGE_PER_MANAGER_DAY: f64 = 1.5 / DAYS_PER_YEAR;
 /// Direct cost of a hire [S].
 const HIRING_COST: f64 = 0.2;
+/// Time constant of the onboarding ramp of `rules::ramp` [working days], for its closed-form
+/// shortfall (a unit test checks the two agree).
+const RAMP_TAU: f64 = 47.0;
 /// Size of the rework an escaped defect causes, as a share of the item's size [A].
 const DEFECT_REWORK_SHARE: f64 = 0.3;
 /// SD of the individual offset ε^g on the engagement target [logit units] (calibration; spec
@@ -285,6 +288,60 @@ struct Ledger {
     decoupling: [PairSums; 2],
     value_history: Vec<f64>,
     items_history: Vec<f64>,
+    /// Per team: engagement samples, quits, vacancies, value and leavers' lost output (SF-11).
+    teams: Vec<TeamTally>,
+    /// Per position slot: vacancy, notice loss, exposure clock (SF-11, SF-12).
+    slots: Vec<SlotTally>,
+    /// Exposure and events by burnout state: `[burned out, not burned out]` (SF-12).
+    by_burnout: [StateExposure; 2],
+}
+
+/// What SF-11 needs per team. Measurement only: nothing here feeds back into the model.
+#[derive(Clone, Copy, Debug, Default)]
+struct TeamTally {
+    /// Sum and number of weekly samples of the mean engagement of present members.
+    engagement_sum: f64,
+    engagement_samples: f64,
+    quits: f64,
+    /// Days positions of the team were vacant, up to the horizon.
+    vacant_days: f64,
+    /// True value the team delivered, and the harm of its repaired defects [S].
+    value: f64,
+    harm: f64,
+    /// Person-days of output lost to its leavers: notice, vacancy, the replacement's ramp.
+    lost_days: [f64; 3],
+}
+
+/// What SF-11 and SF-12 need per position slot.
+#[derive(Clone, Copy, Debug, Default)]
+struct SlotTally {
+    /// Start of the current vacancy (read only while the slot is vacant).
+    vacant_since: f64,
+    /// Output the occupant has lost to their notice period so far [person-days], and the
+    /// share of a person-day being lost since the last `refresh_person`.
+    notice_lost: f64,
+    notice_share: f64,
+    /// Whether the occupant was hired during the run (the replacement of a leaver).
+    replacement: bool,
+    /// When the occupant's exposure was last tallied [working days].
+    clock: f64,
+    /// Whether the occupant's current absence is a burnout leave (else sickness).
+    on_leave: bool,
+}
+
+/// Exposure and events in one burnout state (SF-12) [person-days; counts].
+#[derive(Clone, Copy, Debug, Default)]
+struct StateExposure {
+    /// Present and not on notice: at risk of giving notice.
+    quit_exposure: f64,
+    quits: f64,
+    /// Present and not absent: at risk of starting a sickness absence.
+    sick_exposure: f64,
+    sick_spells: f64,
+    /// Absent through sickness (E14), and on burnout leave.
+    sick_days: f64,
+    leave_days: f64,
+    present_days: f64,
 }
 
 /// Runs one replication of `levers` and fills `record`.
@@ -374,6 +431,12 @@ fn lognormal(rng: &mut SimRng, median: f64, sigma: f64) -> f64 {
         .sample(rng)
 }
 
+/// Output lost to the onboarding ramp over the first `tenure` days of a hire,
+/// ∫₀ᵀ (1 − ρ(t)) dt for ρ = `rules::ramp` [person-days]; 0.75 × 47 ≈ 35.3 over a long tenure.
+fn ramp_shortfall(tenure: f64) -> f64 {
+    (1.0 - rules::ramp(0.0)) * RAMP_TAU * (1.0 - (-tenure.max(0.0) / RAMP_TAU).exp())
+}
+
 /// Schedules the arrivals of a Poisson process of `rate` [per day] over `[0, horizon)`.
 fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
     let mut times = Vec::new();
@@ -426,6 +489,11 @@ impl<'a> Replication<'a> {
                 ]
             })
             .collect();
+        let ledger = Ledger {
+            teams: vec![TeamTally::default(); n_teams],
+            slots: vec![SlotTally::default(); n_people],
+            ..Ledger::default()
+        };
         let mut world = Replication {
             levers,
             org,
@@ -448,7 +516,7 @@ impl<'a> Replication<'a> {
             labor_market: dist.labor_market_level,
             labor_log: 0.0,
             storm: false,
-            ledger: Ledger::default(),
+            ledger,
             value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
             pending_rework: Vec::new(),
             free_rework: Vec::new(),
@@ -813,6 +881,7 @@ impl<'a> Replication<'a> {
             }
             Event::TeamUpdate(k) => {
                 self.update_team(k);
+                self.sample_team_engagement(k);
                 self.at(self.now + UPDATE_PERIOD, Event::TeamUpdate(k));
             }
             Event::IdeaArrival(k) => self.idea_arrival(k),
@@ -852,6 +921,7 @@ impl<'a> Replication<'a> {
             Event::ExperimentEnd(p) => self.experiment_end(p),
             Event::SickStart(p) => self.sick_start(p),
             Event::SickEnd(p) => {
+                self.tally_exposure(p);
                 self.people[p].absent = false;
                 self.refresh_person(p);
             }
@@ -1413,6 +1483,9 @@ impl Replication<'_> {
     fn refresh_person(&mut self, p: usize) {
         let t = self.now;
         let elapsed = t - self.people[p].work_since;
+        // SF-11: output lost to a notice period, at the share set at the last refresh.
+        let slot = &mut self.ledger.slots[p];
+        slot.notice_lost += slot.notice_share * elapsed;
         {
             let person = &mut self.people[p];
             if let Some(remaining) = person.incident.as_mut() {
@@ -1423,6 +1496,7 @@ impl Replication<'_> {
             person.work_since = t;
         }
         if !self.people[p].present {
+            self.ledger.slots[p].notice_share = 0.0;
             return;
         }
         if self.people[p].incident.is_none()
@@ -1432,6 +1506,7 @@ impl Replication<'_> {
         {
             self.start_next_item(p);
         }
+        self.ledger.slots[p].notice_share = self.notice_loss_share(p);
         let omega = self.omega(p);
         let person = &mut self.people[p];
         if let Some(remaining) = person.incident {
@@ -1527,6 +1602,7 @@ impl Replication<'_> {
             * (-COST_OF_DELAY * (self.now - item.arrival)).exp()
             * factor;
         self.ledger.value += value;
+        self.ledger.teams[k].value += value;
         self.teams[k].window.true_value += value;
     }
 
@@ -1664,8 +1740,9 @@ impl Replication<'_> {
             return;
         };
         let t = self.now;
-        self.ledger.harm +=
-            DEFECT_HARM * rework.item.value * self.value_scale * (t - rework.opened);
+        let harm = DEFECT_HARM * rework.item.value * self.value_scale * (t - rework.opened);
+        self.ledger.harm += harm;
+        self.ledger.teams[k].harm += harm;
         if rework.completes_item {
             self.ledger.size_completed += rework.item.size;
             self.deliver(k, &rework.item, 1.0);
@@ -1996,10 +2073,12 @@ impl Replication<'_> {
 
     fn quit_notice(&mut self, p: usize) {
         let t = self.now;
-        let person = &mut self.people[p];
-        if !person.present || person.notice {
+        if !self.people[p].present || self.people[p].notice {
             return;
         }
+        self.tally_exposure(p);
+        self.ledger.by_burnout[usize::from(!self.people[p].burned_out)].quits += 1.0;
+        let person = &mut self.people[p];
         person.notice = true;
         self.at(t + 10.0, Event::Exit(p));
         self.refresh_person(p);
@@ -2016,9 +2095,11 @@ impl Replication<'_> {
 
     fn exit(&mut self, p: usize) {
         self.refresh_person(p);
+        self.tally_exposure(p);
         self.accrue_wages();
         self.ledger.quits += 1.0;
         let k = self.people[p].team;
+        let tenure = self.now - self.people[p].hired_at;
         let person = &mut self.people[p];
         person.present = false;
         if let Some(work) = person.work.take() {
@@ -2033,11 +2114,31 @@ impl Replication<'_> {
         let delay = lognormal(&mut self.person_rngs[p][R_HIRE], 40.0, 0.4);
         self.at(self.now + delay, Event::Hire(p));
         self.refresh_rework(k);
+        // SF-11: the leaver's notice loss and vacancy (the drawn time to fill, also past the
+        // horizon); a leaver who was a replacement closes their own ramp shortfall.
+        let slot = &mut self.ledger.slots[p];
+        let notice_lost = std::mem::take(&mut slot.notice_lost);
+        slot.notice_share = 0.0;
+        slot.vacant_since = self.now;
+        let ramp_lost = if std::mem::take(&mut slot.replacement) {
+            ramp_shortfall(tenure)
+        } else {
+            0.0
+        };
+        let team = &mut self.ledger.teams[k];
+        team.quits += 1.0;
+        team.lost_days[0] += notice_lost;
+        team.lost_days[1] += delay;
+        team.lost_days[2] += ramp_lost;
     }
 
     fn hire(&mut self, p: usize) {
         self.accrue_wages();
         let k = self.people[p].team;
+        let slot = &mut self.ledger.slots[p];
+        self.ledger.teams[k].vacant_days += self.now - slot.vacant_since;
+        slot.replacement = true;
+        slot.clock = self.now;
         self.ledger.hiring += HIRING_COST;
         let person = self.new_person(p, k, self.now, true);
         self.people[p] = person;
@@ -2053,13 +2154,15 @@ impl Replication<'_> {
             let rng = &mut self.person_rngs[p][R_SICK];
             (rng.random::<f64>(), 40.0 * exp1(rng))
         };
-        let person = &mut self.people[p];
-        if person.burned_out || !person.present {
+        if self.people[p].burned_out || !self.people[p].present {
             return;
         }
+        self.tally_exposure(p);
+        let person = &mut self.people[p];
         person.burned_out = true;
         person.burnout_since = t;
         if u < 0.3 && !person.absent {
+            self.ledger.slots[p].on_leave = true;
             person.absent = true;
             self.at(t + leave, Event::SickEnd(p));
         }
@@ -2069,6 +2172,7 @@ impl Replication<'_> {
 
     fn burnout_recovery(&mut self, p: usize) {
         let t = self.now;
+        self.tally_exposure(p);
         let person = &mut self.people[p];
         if person.burned_out
             && t >= person.burnout_since + rules::BURNOUT_MIN_DAYS - 1e-9
@@ -2144,6 +2248,9 @@ impl Replication<'_> {
             return;
         }
         self.refresh_person(p);
+        self.tally_exposure(p);
+        self.ledger.by_burnout[usize::from(!self.people[p].burned_out)].sick_spells += 1.0;
+        self.ledger.slots[p].on_leave = false;
         self.people[p].absent = true;
         self.at(self.now + duration, Event::SickEnd(p));
         self.refresh_person(p);
@@ -2255,6 +2362,71 @@ impl Replication<'_> {
     }
 
     // ----- recording ------------------------------------------------------------------------
+
+    /// Share of a person-day of `p`'s output lost to their notice period now (SF-11): half
+    /// effort, and once the item in hand is done no new planned items, so the measured share
+    /// e_M is lost too. Relative to what `p` would deliver anyway: 0 while absent, halved
+    /// during a personal shock.
+    fn notice_loss_share(&self, p: usize) -> f64 {
+        let person = &self.people[p];
+        if !person.notice || person.absent {
+            return 0.0;
+        }
+        let base = if person.shock_until > self.now {
+            0.5
+        } else {
+            1.0
+        };
+        let busy = person.work.is_some() || person.incident.is_some();
+        base * if busy {
+            0.5
+        } else {
+            0.5 + 0.5 * person.effort[0]
+        }
+    }
+
+    /// Adds the time since `p`'s last tally to the exposure of their current state (SF-12).
+    /// Called just before a change of presence, notice, absence or burnout state.
+    fn tally_exposure(&mut self, p: usize) {
+        let t = self.now;
+        let slot = &mut self.ledger.slots[p];
+        let dt = t - slot.clock;
+        slot.clock = t;
+        let on_leave = slot.on_leave;
+        let person = &self.people[p];
+        if !person.present {
+            return;
+        }
+        let state = &mut self.ledger.by_burnout[usize::from(!person.burned_out)];
+        state.present_days += dt;
+        if !person.notice {
+            state.quit_exposure += dt;
+        }
+        if !person.absent {
+            state.sick_exposure += dt;
+        } else if on_leave {
+            state.leave_days += dt;
+        } else {
+            state.sick_days += dt;
+        }
+    }
+
+    /// One weekly sample of team `k`'s mean engagement over present members (SF-11).
+    fn sample_team_engagement(&mut self, k: usize) {
+        let t = self.now;
+        let (sum, n) = self.teams[k]
+            .members
+            .iter()
+            .filter(|&&p| self.people[p].present)
+            .fold((0.0, 0.0), |(sum, n), &p| {
+                (sum + self.people[p].engagement.at(t), n + 1.0)
+            });
+        if n > 0.0 {
+            let tally = &mut self.ledger.teams[k];
+            tally.engagement_sum += sum / n;
+            tally.engagement_samples += 1.0;
+        }
+    }
 
     fn open_harm(&self) -> f64 {
         let t = self.now;
@@ -2462,5 +2634,151 @@ impl Replication<'_> {
         } else {
             f64::NAN
         };
+        self.finish_turnover(record);
+    }
+
+    /// The SF-11 and SF-12 outcomes: replacement cost, exposure by burnout state, per-team
+    /// engagement and turnover. Closes the open tallies at the horizon.
+    fn finish_turnover(&mut self, record: &mut Record) {
+        let t = self.now;
+        for p in 0..self.people.len() {
+            self.tally_exposure(p);
+            let k = self.people[p].team;
+            let slot = self.ledger.slots[p];
+            if !self.people[p].present {
+                // A vacancy open at the horizon: its hire's ramp is still to come.
+                self.ledger.teams[k].vacant_days += t - slot.vacant_since;
+                self.ledger.teams[k].lost_days[2] += ramp_shortfall(f64::INFINITY);
+            } else if slot.replacement {
+                // A replacement still present: the rest of the ramp, in closed form.
+                self.ledger.teams[k].lost_days[2] += ramp_shortfall(f64::INFINITY);
+            }
+        }
+        let positions = self.org.team_size as f64;
+        let mut cost = [0.0; 3];
+        let (mut value, mut present_days) = (0.0, 0.0);
+        for team in &self.ledger.teams {
+            let days = positions * self.horizon - team.vacant_days;
+            let per_day = (team.value - team.harm) / days;
+            for (c, lost) in cost.iter_mut().zip(team.lost_days) {
+                *c += lost * per_day;
+            }
+            value += team.value - team.harm;
+            present_days += days;
+        }
+        let leavers = self.ledger.quits;
+        let hiring = HIRING_COST * leavers;
+        let out = &mut record.outcomes;
+        out[outcome_index("replacement_cost_mean")] = if leavers > 0.0 {
+            (cost.iter().sum::<f64>() + hiring) / leavers
+        } else {
+            f64::NAN
+        };
+        out[outcome_index("replacement_cost_notice")] = cost[0];
+        out[outcome_index("replacement_cost_vacancy")] = cost[1];
+        out[outcome_index("replacement_cost_ramp")] = cost[2];
+        out[outcome_index("replacement_cost_hiring")] = hiring;
+        out[outcome_index("realised_value_per_person_day")] = value / present_days;
+        let [burned_out, other] = self.ledger.by_burnout;
+        for (name, x) in [
+            ("burned_out_quit_exposure", burned_out.quit_exposure),
+            ("other_quit_exposure", other.quit_exposure),
+            ("burned_out_quits", burned_out.quits),
+            ("other_quits", other.quits),
+            ("burned_out_sick_exposure", burned_out.sick_exposure),
+            ("other_sick_exposure", other.sick_exposure),
+            ("burned_out_sick_spells", burned_out.sick_spells),
+            ("other_sick_spells", other.sick_spells),
+            ("burned_out_sick_days", burned_out.sick_days),
+            ("other_sick_days", other.sick_days),
+            ("burned_out_present_days", burned_out.present_days),
+            ("other_present_days", other.present_days),
+            (
+                "burnout_leave_days",
+                burned_out.leave_days + other.leave_days,
+            ),
+        ] {
+            out[outcome_index(name)] = x;
+        }
+        let first_team = SERIES.len() + EXTRA_OUTCOMES.len();
+        for (k, team) in self.ledger.teams.iter().enumerate() {
+            let at = first_team + TEAM_OUTCOMES.len() * k;
+            out[at] = team.engagement_sum / team.engagement_samples;
+            out[at + 1] = team.quits;
+            out[at + 2] = (positions * self.horizon - team.vacant_days) / DAYS_PER_YEAR;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ramp_shortfall_is_the_integral_of_the_ramp() {
+        // Trapezoid rule over 140 days (96% ramped) against the closed form.
+        let steps = 14_000;
+        let h = 140.0 / steps as f64;
+        let numeric: f64 = (0..steps)
+            .map(|i| {
+                let (a, b) = (i as f64 * h, (i + 1) as f64 * h);
+                h * ((1.0 - rules::ramp(a)) + (1.0 - rules::ramp(b))) / 2.0
+            })
+            .sum();
+        assert!((numeric - ramp_shortfall(140.0)).abs() < 1e-6);
+        assert!((ramp_shortfall(f64::INFINITY) - 0.75 * 47.0).abs() < 1e-12);
+        assert_eq!(ramp_shortfall(0.0), 0.0);
+    }
+
+    /// One replication of `levers` on the default organization: its outcomes by name.
+    fn outcomes(levers: &Levers, seed: u64) -> (Vec<&'static str>, Vec<f64>) {
+        let org = Organization::default();
+        let dist = Disturbances::default();
+        let grid = [0.0, 250.0, 500.0];
+        let specs: Vec<_> = SERIES
+            .iter()
+            .chain(EXTRA_OUTCOMES.iter())
+            .copied()
+            .chain(crate::model::org::metrics::team_outcomes(
+                org.teams as usize,
+            ))
+            .collect();
+        let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
+        let streams = crate::random::Streams::new(seed, 0);
+        Replication::new(levers, &org, &dist, 500.0, &grid, &streams).run(&mut record);
+        (specs.iter().map(|m| m.name).collect(), record.outcomes)
+    }
+
+    #[test]
+    fn turnover_tallies_are_recorded_and_consistent() {
+        let (names, out) = outcomes(&crate::policy::kpi_heavy(), 7);
+        let get = |name: &str| out[names.iter().position(|n| *n == name).unwrap()];
+        for (name, x) in names.iter().zip(&out).skip(SERIES.len()) {
+            assert!(x.is_finite(), "{name} = {x}");
+        }
+        // Present person-days by burnout state add up to the teams' exposure.
+        let teams = Organization::default().teams as usize;
+        let person_years: f64 = (1..=teams)
+            .map(|k| get(&format!("team_person_years_{k}")))
+            .sum();
+        let present = get("burned_out_present_days") + get("other_present_days");
+        assert!((present - person_years * DAYS_PER_YEAR).abs() < 1e-6 * present);
+        // Every exit is a team quit; notices include those still serving at the horizon.
+        let team_quits: f64 = (1..=teams).map(|k| get(&format!("team_quits_{k}"))).sum();
+        assert_eq!(team_quits, get("quits_cumulative"));
+        assert!(get("burned_out_quits") + get("other_quits") >= team_quits);
+        // The mean cost per leaver is the sum of its parts over the leavers.
+        let parts: f64 = [
+            "replacement_cost_notice",
+            "replacement_cost_vacancy",
+            "replacement_cost_ramp",
+            "replacement_cost_hiring",
+        ]
+        .iter()
+        .map(|m| get(m))
+        .sum();
+        let mean = get("replacement_cost_mean");
+        assert!((mean - parts / team_quits).abs() < 1e-12);
+        assert!(get("replacement_cost_hiring") == HIRING_COST * team_quits);
     }
 }
