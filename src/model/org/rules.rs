@@ -408,6 +408,14 @@ pub fn alignment(vision: f64, direction_cos: f64, kappa: f64, kpi_cos: f64) -> f
         + (1.0 - vision) * (kappa * kpi_cos.max(0.0) + (1.0 - kappa) * 0.35)
 }
 
+/// R15: gradient of the quit hazard in engagement, β_g [per unit of g]. MODEL-SPEC gives 2.0
+/// and names its calibration target: turnover in the top engagement quartile 21-51% below the
+/// bottom quartile (Gallup Q12, a comparison of business units). Measured over teams (SF-11),
+/// 2.0 gives 64%; half of it, with the trust gradient halved alike, gives about 44%.
+pub const QUIT_ENGAGEMENT_GRADIENT: f64 = 1.0;
+/// R15: gradient of the quit hazard in trust [per unit of τ]; MODEL-SPEC 1.5, halved with β_g.
+pub const QUIT_TRUST_GRADIENT: f64 = 0.75;
+
 /// R15: daily quit hazard [per working day].
 pub fn quit_hazard(
     engagement: f64,
@@ -420,7 +428,9 @@ pub fn quit_hazard(
     // Spec 0.00051 (12%/yr at the reference state); calibrated so that the balanced preset,
     // whose coaching time and competence growth lower the hazard, sits near 12%/yr (SF-11).
     const BASE: f64 = 0.0007;
-    BASE * (2.0 * (0.54 - engagement) + 1.5 * (0.6 - trust) - 1.0 * (competence - 0.57)).exp()
+    BASE * (QUIT_ENGAGEMENT_GRADIENT * (0.54 - engagement) + QUIT_TRUST_GRADIENT * (0.6 - trust)
+        - 1.0 * (competence - 0.57))
+        .exp()
         * if burned_out { 2.0 } else { 1.0 }
         * labor_market
         * (1.0 - 0.25 * (time_coach / 0.3).min(1.0))
