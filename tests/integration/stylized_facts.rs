@@ -588,20 +588,11 @@ fn kappa_sweep(
     (s, r)
 }
 
-/// SF-09 fails in the current calibration and is kept, ignored, as the open target it is: with
-/// the value-weighted KPI and every other lever balanced, J_true rises monotonically in κ up to
-/// 1 (the alignment benefit of R13, linear in κ, outweighs crowding-out and gaming). Run with
-/// `cargo test --release -- --ignored sf09`. See docs/MODEL.md, "Measured effects".
-///
-/// SF-09 (emergent): an interior optimum in KPI intensity. κ from 0 to 1 in steps of 0.1, all
-/// else balanced, value-weighted KPI; seed 9, 100 paired replications, 500 days, J_true with
-/// terminal value. Pass: the best κ lies in [0.15, 0.60]; J(κ*) - J(0) > 0 and J(κ*) - J(1) > 0
-/// (paired CIs). With the items-closed KPI the best J is lower (paired CI at each one's κ*).
-#[test]
-#[ignore = "fails in the current calibration: J_true rises monotonically in kappa (docs/MODEL.md)"]
-fn sf09_interior_optimum_in_kpi_intensity() {
-    let (_, value) = kappa_sweep("value-weighted", 9, 100, 500);
-    let j: Vec<Vec<f64>> = value.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
+/// J_true with terminal value along κ = 0, 0.1, ..., 1 (all else balanced) for `kpi_set`:
+/// per-κ columns of paired replications, their means and the index of the best mean.
+fn j_along_kappa(kpi_set: &str) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
+    let (_, runs) = kappa_sweep(kpi_set, 9, 100, 500);
+    let j: Vec<Vec<f64>> = runs.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
     let means: Vec<f64> = j
         .iter()
         .map(|v| welford(v.iter().copied()).mean())
@@ -610,40 +601,54 @@ fn sf09_interior_optimum_in_kpi_intensity() {
         .max_by(|&a, &b| means[a].total_cmp(&means[b]))
         .unwrap();
     eprintln!(
-        "SF-09 value-weighted J by kappa: {:?}",
+        "SF-09 {kpi_set} J by kappa: {:?}; best kappa {}",
         means
             .iter()
             .map(|m| (m * 10.0).round() / 10.0)
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>(),
+        best as f64 / 10.0
     );
-    let kappa_star = best as f64 / 10.0;
-    assert!((0.15..=0.60).contains(&kappa_star), "kappa* = {kappa_star}");
+    (j, means, best)
+}
+
+/// SF-09 (emergent), the parts the model reproduces: measuring pays, and alignment matters.
+/// κ from 0 to 1 in steps of 0.1, all else balanced; seed 9, 100 paired replications, 500
+/// days, J_true with terminal value. Pass: with the value-weighted KPI, J at the best κ is
+/// above J at κ = 0 (paired CI above 0: "there is no doubt that we need to measure"); with
+/// the items-closed KPI the best J is lower than with the value-weighted KPI (paired CI below
+/// 0) and its best κ is no higher (Baker: b* ∝ cos θ).
+#[test]
+fn sf09_measurement_pays_and_alignment_matters() {
+    let (j, _, best) = j_along_kappa("value-weighted");
     let (d0, lo0, _) = paired(&j[best], &j[0]);
+    eprintln!("SF-09 value-weighted J(k*) - J(0) = {d0:.2} (lower {lo0:.2})");
+    assert!(lo0 > 0.0);
+    let (ji, _, best_i) = j_along_kappa("items-closed");
+    let (d, lo, _) = paired(&j[best], &ji[best_i]);
+    eprintln!("SF-09 best value-weighted - best items-closed {d:.2} (lower {lo:.2})");
+    assert!(lo > 0.0 && best_i <= best, "alignment matters");
+}
+
+/// SF-09 (emergent), the part the model does not reproduce: an interior optimum with the
+/// value-weighted KPI. Same sweep and seed as above. Pass: the best κ lies in [0.15, 0.60] and
+/// J(κ*) − J(1) > 0 (paired CI). Fails in the current calibration and is kept, ignored, as the
+/// open target: with every other lever balanced, J rises monotonically up to κ = 1, because
+/// the effort response (R4, anchored on Lazear's +44%) and the alignment term (R13) are linear
+/// in κ while the costs that grow with κ (crowding out, gaming, capability, experiments) stay
+/// small where reviews are quarterly, punishment rare and hours capped at 42.5. With the
+/// items-closed KPI the optimum is interior (docs/MODEL.md, "Measured effects").
+#[test]
+#[ignore = "fails in the current calibration: J rises monotonically in kappa with the value-weighted KPI (docs/MODEL.md)"]
+fn sf09_interior_optimum_in_kpi_intensity() {
+    let (j, means, best) = j_along_kappa("value-weighted");
+    let kappa_star = best as f64 / 10.0;
     let (d1, lo1, _) = paired(&j[best], &j[10]);
     eprintln!(
-        "SF-09 J(k*) - J(0) = {d0:.2} (lower {lo0:.2}); J(k*) - J(1) = {d1:.2} (lower {lo1:.2})"
+        "SF-09 kappa* {kappa_star}; J(k*) - J(1) = {d1:.2} (lower {lo1:.2}); J(1) = {:.1}",
+        means[10]
     );
-    assert!(lo0 > 0.0 && lo1 > 0.0);
-
-    let (_, items) = kappa_sweep("items-closed", 9, 100, 500);
-    let ji: Vec<Vec<f64>> = items.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
-    let means_i: Vec<f64> = ji
-        .iter()
-        .map(|v| welford(v.iter().copied()).mean())
-        .collect();
-    let best_i = (0..means_i.len())
-        .max_by(|&a, &b| means_i[a].total_cmp(&means_i[b]))
-        .unwrap();
-    eprintln!(
-        "SF-09 items-closed J by kappa: {:?}",
-        means_i
-            .iter()
-            .map(|m| (m * 10.0).round() / 10.0)
-            .collect::<Vec<_>>()
-    );
-    let (d, lo, _) = paired(&j[best], &ji[best_i]);
-    eprintln!("SF-09 best value-weighted - best items-closed {d:.2} (lower {lo:.2}); kappa* {kappa_star} vs {}", best_i as f64 / 10.0);
-    assert!(lo > 0.0 && best_i <= best, "alignment matters");
+    assert!((0.15..=0.60).contains(&kappa_star), "kappa* = {kappa_star}");
+    assert!(lo1 > 0.0);
 }
 
 /// SF-12 (emergent): an interior optimal hours cap. H_max in {40, 42.5, 45, 47.5, 50, 55, 60}
