@@ -76,7 +76,7 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 46] = [
     m("size_completed_q1", "Planned work completed, first quarter", "person-days", "Size-weighted planned throughput in days 0-63."),
     m("true_value_q1", "True value, first quarter", "S", "Value delivered to customers in days 0-63, net of defect harm."),
     m("engagement_q1", "Engagement at day 63", "index 0-1", "Mean engagement at the end of the first quarter."),
-    m("decoupling_early_n", "Early windows", "team-windows", "Review windows up to day 125 (after the baseline quarter): count, for the KPI-value correlation of SF-06."),
+    m("decoupling_early_n", "Early windows", "team-windows", "Review windows up to day 125 (baseline reviews included, each covering the days since the previous review): count, for the KPI-value correlation of SF-06."),
     m("decoupling_early_sum_items", "Early windows: sum of items", "items", "Sum over early windows of items reported done."),
     m("decoupling_early_sum_value", "Early windows: sum of true value", "S", "Sum over early windows of true value delivered."),
     m("decoupling_early_sum_items_sq", "Early windows: sum of items squared", "items^2", "Sum of squares of items reported done per early window."),

@@ -240,6 +240,9 @@ struct Team {
     attainment_years: [crate::stats::Welford; 2],
     /// Whether the team misreported (G3) at a review in the first or the second year (SF-08).
     misreported_years: [bool; 2],
+    /// Items and true value of the current window already recorded for SF-06 (baseline reviews
+    /// do not close the window, so each records only what came since the previous one).
+    observed: (f64, f64),
     punish_rate: f64,
     window: Window,
     window_start: f64,
@@ -558,6 +561,7 @@ impl<'a> Replication<'a> {
                 attainment: 1.0,
                 attainment_years: Default::default(),
                 misreported_years: [false; 2],
+                observed: (0.0, 0.0),
                 punish_rate: 0.0,
                 window: Window::default(),
                 window_start: 0.0,
@@ -1846,6 +1850,7 @@ impl Replication<'_> {
             ..Window::default()
         };
         team.window_start = self.now;
+        team.observed = (0.0, 0.0);
     }
 
     /// KPI review (E5) with the audit (E17): the gap, gaming and its detection, consequences
@@ -1873,6 +1878,7 @@ impl Replication<'_> {
         y[3] += self.dist.survey_noise_sd * draws.pulse;
         self.teams[k].value_informed =
             self.levers.kpi_set.value_informed() && self.levers.kappa > 0.0;
+        self.record_decoupling(k);
         let Some(base) = self.teams[k].baseline else {
             // The first quarter is a baseline period without consequences: reviews in it
             // accumulate, and the target is the baseline rate stretched by σ_T.
@@ -1951,9 +1957,8 @@ impl Replication<'_> {
     }
 
     /// The review's statistics for the stylized-fact tests: SF-08 bunching (reported and true
-    /// gaps just above and below the target, from day 125), SF-06 decoupling (items against
-    /// true value of the window, early to day 125 and late from day 375) and the run-down
-    /// (attainment per team and year), and the team-years with a misreport.
+    /// gaps just above and below the target, from day 125), the SF-06 run-down (attainment per
+    /// team and year), and the team-years with a misreport.
     fn record_review(&mut self, k: usize, gap: f64, true_gap: f64, misreport: bool) {
         let t = self.now;
         if t >= BUNCHING_FROM_DAY {
@@ -1967,15 +1972,25 @@ impl Replication<'_> {
             }
         }
         let team = &mut self.teams[k];
-        if t <= DECOUPLING_EARLY_END {
-            self.ledger.decoupling[0].push(team.window.items, team.window.true_value);
-        } else if t >= DECOUPLING_LATE_START {
-            self.ledger.decoupling[1].push(team.window.items, team.window.true_value);
-        }
         let year = usize::from(t > DAYS_PER_YEAR);
         team.attainment_years[year].push(1.0 + gap);
         team.misreported_years[year] |= misreport;
         team.attainment = 1.0 + gap;
+    }
+
+    /// SF-06: items reported done against true value delivered since the team's previous review
+    /// (baseline reviews included), early (to day 125) and late (from day 375).
+    fn record_decoupling(&mut self, k: usize) {
+        let t = self.now;
+        let team = &mut self.teams[k];
+        let items = team.window.items - team.observed.0;
+        let value = team.window.true_value - team.observed.1;
+        team.observed = (team.window.items, team.window.true_value);
+        if t <= DECOUPLING_EARLY_END {
+            self.ledger.decoupling[0].push(items, value);
+        } else if t >= DECOUPLING_LATE_START {
+            self.ledger.decoupling[1].push(items, value);
+        }
     }
 
     /// R11 and R6 consequences for the team: pressure, punishment, goal erosion or ratchet,
