@@ -150,6 +150,7 @@ enum Event {
     SickStart(usize),
     SickEnd(usize),
     PersonalShock(usize),
+    ShockEnd(usize),
     HelpRequest(usize),
     Unblock(usize),
     MarketShift,
@@ -397,12 +398,16 @@ const T_REVIEW: usize = 4;
 const T_HELP: usize = 5;
 
 // Cancellable slots per person, then one per team.
-const SLOTS_PER_PERSON: u32 = 5;
+const SLOTS_PER_PERSON: u32 = 7;
 const SLOT_PLANNED: u32 = 0;
 const SLOT_INCIDENT: u32 = 1;
 const SLOT_QUIT: u32 = 2;
 const SLOT_BURNOUT: u32 = 3;
 const SLOT_EXPERIMENT: u32 = 4;
+/// The end of a sickness absence or burnout leave (one at a time).
+const SLOT_ABSENCE: u32 = 5;
+/// The end of a personal-life shock.
+const SLOT_SHOCK: u32 = 6;
 
 /// The random draws of one KPI review, taken together so that the stream's use does not depend
 /// on which branches the review takes.
@@ -931,9 +936,12 @@ impl<'a> Replication<'a> {
             }
             Event::PersonalShock(p) => {
                 let duration = 20.0 * exp1(&mut self.person_rngs[p][R_SHOCK]);
-                self.people[p].shock_until = self.now + duration;
+                let until = self.now + duration;
+                self.people[p].shock_until = until;
+                self.at_slot(until, Self::slot(p, SLOT_SHOCK), Event::ShockEnd(p));
                 self.refresh_person(p);
             }
+            Event::ShockEnd(p) => self.refresh_person(p),
             Event::HelpRequest(k) => self.help_request(k),
             Event::Unblock(p) => self.refresh_person(p),
             Event::MarketShift => self.market_shift(),
@@ -1253,7 +1261,6 @@ impl Replication<'_> {
         } else {
             0.0
         };
-        let labor_market = self.labor_market;
         let coach_hours_per_day = 45.0 * lv.time_coach / self.org.team_size as f64 / 5.0;
 
         let person = &mut self.people[p];
@@ -1265,7 +1272,6 @@ impl Replication<'_> {
         let relatedness = person.relatedness.at(t);
         let usefulness = person.usefulness.at(t);
         let trust = person.trust.at(t);
-        let engagement = person.engagement.at(t);
 
         // R1: needs, clarity, usefulness, development.
         let needs = rules::need_targets(&rules::NeedInputs {
@@ -1415,22 +1421,7 @@ impl Replication<'_> {
         );
         person.competence.retune(t, c_target, c_tau);
 
-        // R15: quit hazard (integrated against the threshold drawn at hire).
-        let hazard = rules::quit_hazard(
-            engagement,
-            trust,
-            competence,
-            person.burned_out,
-            labor_market,
-            lv.time_coach,
-        );
-        person.quit_accumulated += person.quit_rate * (t - person.quit_since);
-        person.quit_since = t;
-        person.quit_rate = hazard;
-        if !person.notice {
-            let when = t + (person.quit_threshold - person.quit_accumulated).max(0.0) / hazard;
-            self.at_slot(when, Self::slot(p, SLOT_QUIT), Event::QuitNotice(p));
-        }
+        self.refresh_quit(p);
 
         // R12: experiment proposals, λ_X = 0.05 e_X ψ (0.5 + A) per day.
         let person = &mut self.people[p];
@@ -2179,9 +2170,10 @@ impl Replication<'_> {
         if u < 0.3 && !person.absent {
             self.ledger.slots[p].on_leave = true;
             person.absent = true;
-            self.at(t + leave, Event::SickEnd(p));
+            self.at_slot(t + leave, Self::slot(p, SLOT_ABSENCE), Event::SickEnd(p));
         }
         self.schedule_burnout(p);
+        self.refresh_quit(p);
         self.refresh_person(p);
     }
 
@@ -2196,7 +2188,35 @@ impl Replication<'_> {
             person.burned_out = false;
         }
         self.schedule_burnout(p);
+        self.refresh_quit(p);
         self.refresh_person(p);
+    }
+
+    /// R15: the quit hazard now, integrated against the threshold drawn at hire; reschedules
+    /// the notice. Called at each weekly update and when the burnout state changes.
+    fn refresh_quit(&mut self, p: usize) {
+        let t = self.now;
+        let time_coach = self.levers.time_coach;
+        let labor_market = self.labor_market;
+        let person = &mut self.people[p];
+        if !person.present {
+            return;
+        }
+        let hazard = rules::quit_hazard(
+            person.engagement.at(t),
+            person.trust.at(t),
+            person.competence.at(t),
+            person.burned_out,
+            labor_market,
+            time_coach,
+        );
+        person.quit_accumulated += person.quit_rate * (t - person.quit_since);
+        person.quit_since = t;
+        person.quit_rate = hazard;
+        if !person.notice {
+            let when = t + (person.quit_threshold - person.quit_accumulated).max(0.0) / hazard;
+            self.at_slot(when, Self::slot(p, SLOT_QUIT), Event::QuitNotice(p));
+        }
     }
 
     fn experiment_proposal(&mut self, p: usize) {
@@ -2267,7 +2287,11 @@ impl Replication<'_> {
         self.ledger.by_burnout[usize::from(!self.people[p].burned_out)].sick_spells += 1.0;
         self.ledger.slots[p].on_leave = false;
         self.people[p].absent = true;
-        self.at(self.now + duration, Event::SickEnd(p));
+        self.at_slot(
+            self.now + duration,
+            Self::slot(p, SLOT_ABSENCE),
+            Event::SickEnd(p),
+        );
         self.refresh_person(p);
         let k = self.people[p].team;
         self.refresh_rework(k);
