@@ -814,7 +814,6 @@ fn sf04_reverses_on_short_horizons_and_aligned_audited_kpis() {
 /// B_reported / B_true, with B = #{gap in [0, 0.02)} / #{gap in [-0.02, 0)} pooled over
 /// replications.
 fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
-    use rand::Rng;
     let cols: Vec<Vec<f64>> = [
         "reported_gaps_just_above",
         "reported_gaps_just_below",
@@ -824,26 +823,14 @@ fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
     .iter()
     .map(|m| outcome(records, m))
     .collect();
-    let excess = |rows: &mut dyn Iterator<Item = usize>| {
-        let mut sums = [0.0; 4];
-        for i in rows {
-            for (sum, col) in sums.iter_mut().zip(&cols) {
-                *sum += col[i];
-            }
-        }
-        (sums[0] / sums[1]) / (sums[2] / sums[3])
-    };
-    let n = records.len();
-    let point = excess(&mut (0..n));
-    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 0);
-    let mut draws: Vec<f64> = (0..2000)
-        .map(|_| {
-            let picks: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            excess(&mut picks.into_iter())
-        })
-        .collect();
-    draws.sort_by(f64::total_cmp);
-    (point, draws[49], draws[1949])
+    bootstrap(records.len(), 0, |rows| {
+        let sums = cols
+            .iter()
+            .map(|col| rows.iter().map(|&i| col[i]).sum::<f64>());
+        let [above, below, true_above, true_below] =
+            <[f64; 4]>::try_from(sums.collect::<Vec<_>>()).expect("four columns");
+        (above / below) / (true_above / true_below)
+    })
 }
 
 /// SF-08 (emergent): reported KPIs bunch just above the target. KPI-heavy, reviews from day
@@ -1001,36 +988,27 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
 
 /// SF-06 (emergent), the part the model misses: at κ = 0.8 the late correlation is at least 0.1
 /// below the early one. Same runs as above (seed 6, 100 replications); percentile bootstrap
-/// over replications. The model's drop is smaller (see the ignore reason and docs/MODEL.md).
-/// Kept, ignored, as the open target.
+/// over replications (2,000 resamples, stream 1). Pass (MODEL-SPEC D.0): the CI of the drop
+/// excludes 0 and its point estimate is at least 0.1. The model's drop is smaller (see the
+/// ignore reason and docs/MODEL.md). Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: the drop is 0.060 (0.025 to 0.095), not 0.1 (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: the drop is 0.045 (CI 0.01 to 0.08), not 0.1 (docs/MODEL.md)"]
 fn sf06_correlation_drops_over_time_at_kappa_08() {
-    use rand::Rng;
     let s = scenario(&policy("k80", "kpi-heavy", "kappa = 0.8"), 6, 100, 500);
     let r = run(&s);
-    let n = r[0].len();
-    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 1);
-    let mut drops: Vec<f64> = (0..1000)
-        .map(|_| {
-            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            pooled_correlation(&r[0], &rows, "decoupling_early")
-                - pooled_correlation(&r[0], &rows, "decoupling_late")
-        })
-        .collect();
-    drops.sort_by(f64::total_cmp);
-    eprintln!(
-        "SF-06 early - late correlation at 0.8: CI {:.3} to {:.3}",
-        drops[24], drops[974]
-    );
-    assert!(drops[24] >= 0.1);
+    let (drop, lo, hi) = bootstrap(r[0].len(), 1, |rows| {
+        pooled_correlation(&r[0], rows, "decoupling_early")
+            - pooled_correlation(&r[0], rows, "decoupling_late")
+    });
+    eprintln!("SF-06 early - late correlation at 0.8: {drop:.3} (CI {lo:.3} to {hi:.3})");
+    assert!(lo > 0.0 && drop >= 0.1);
 }
 
 /// SF-06 (emergent): the Meyer-Gupta run-down. Under the KPI-heavy preset (ratcheting targets)
 /// the across-team SD of each team's mean reported attainment (y_rep / T_k over the year's
 /// reviews) shrinks by at least 25% from the first year to the second. Seed 6, 200
 /// replications; the statistic is the ratio of the mean across-team SD in year 2 to that in
-/// year 1. Pass: its percentile-bootstrap CI (1,000 resamples of replications, seed 2026) lies
+/// year 1. Pass: its percentile-bootstrap CI (2,000 resamples of replications, seed 2026) lies
 /// below 0.75.
 ///
 /// Fails in the current calibration and is kept, ignored, as the open target: the spread
@@ -1040,32 +1018,18 @@ fn sf06_correlation_drops_over_time_at_kappa_08() {
 #[test]
 #[ignore = "fails in the current calibration: across-team SD ratio 1.34 (1.24 to 1.46), not below 0.75 (docs/MODEL.md)"]
 fn sf06_meyer_gupta_run_down() {
-    use rand::Rng;
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 6, 200, 500);
     let r = run(&s);
     let year1 = outcome(&r[0], "attainment_spread_year1");
     let year2 = outcome(&r[0], "attainment_spread_year2");
-    let ratio = |rows: &[usize]| {
+    let (ratio, lo, hi) = bootstrap(r[0].len(), 2, |rows| {
         let mean = |v: &[f64]| rows.iter().map(|&i| v[i]).sum::<f64>() / rows.len() as f64;
         mean(&year2) / mean(&year1)
-    };
-    let n = r[0].len();
-    let all: Vec<usize> = (0..n).collect();
-    let point = ratio(&all);
-    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 2);
-    let mut draws: Vec<f64> = (0..1000)
-        .map(|_| {
-            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            ratio(&rows)
-        })
-        .collect();
-    draws.sort_by(f64::total_cmp);
+    });
     eprintln!(
-        "SF-06 run-down across-team SD: year 1 {:.3}, year 2 {:.3}; ratio {point:.3} (CI {:.3} to {:.3})",
+        "SF-06 run-down across-team SD: year 1 {:.3}, year 2 {:.3}; ratio {ratio:.3} (CI {lo:.3} to {hi:.3})",
         welford(year1.iter().copied()).mean(),
         welford(year2.iter().copied()).mean(),
-        draws[24],
-        draws[974]
     );
-    assert!(draws[974] < 0.75);
+    assert!(hi < 0.75);
 }
