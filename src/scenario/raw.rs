@@ -92,6 +92,8 @@ pub struct RawDisturbances {
     pub survey_noise_sd: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimation_noise: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_quit_factor: Option<f64>,
 }
 
 /// `[output]`: what a run records.
@@ -566,6 +568,12 @@ fn validate_disturbances(raw: &RawDisturbances) -> Result<Disturbances, Invalid>
             d.estimation_noise,
             3.0,
         )?,
+        manager_quit_factor: rate(
+            "manager_quit_factor",
+            raw.manager_quit_factor,
+            d.manager_quit_factor,
+            10.0,
+        )?,
     })
 }
 
@@ -704,6 +712,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 kpi_noise_cv: Some(d.kpi_noise_cv),
                 survey_noise_sd: Some(d.survey_noise_sd),
                 estimation_noise: Some(d.estimation_noise),
+                manager_quit_factor: Some(d.manager_quit_factor),
             });
             raw.policies = policies
                 .iter()

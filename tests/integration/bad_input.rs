@@ -91,6 +91,15 @@ fn out_of_range_values_are_rejected() {
         err.contains("f.toml:13:1:") && err.contains("policies[0].queue.servers"),
         "{err}"
     );
+
+    let org = "name = \"t\"\nseed = 1\nreplications = 4\nhorizon_days = 50\n\
+               [organization]\nteams = 2\n[disturbances]\nmanager_quit_factor = 11\n\
+               [[policies]]\nname = \"b\"\n";
+    let err = rejected("f.toml", Some(org));
+    assert!(
+        err.contains("f.toml:8:1:") && err.contains("disturbances.manager_quit_factor"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -158,3 +158,47 @@ fn management_model_output_is_identical_for_one_and_two_threads() {
         );
     }
 }
+
+#[test]
+fn manager_exits_keep_output_identical_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("managers.toml");
+    std::fs::write(
+        &file,
+        "name = \"managers\"\nseed = 7\nreplications = 24\nhorizon_days = 500\n\
+         [organization]\nteams = 6\nteam_size = 7\n\
+         [disturbances]\nmanager_quit_factor = 3\n\
+         [[policies]]\nname = \"kpi-heavy\"\npreset = \"kpi-heavy\"\n\
+         [[policies]]\nname = \"balanced\"\npreset = \"balanced\"\n",
+    )
+    .unwrap();
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        let output = orgsim(
+            dir.path(),
+            &[
+                "run",
+                file.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--out",
+                out,
+                "--quiet",
+                "--no-charts",
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert_same_outputs(&dir.path().join("one"), &dir.path().join("two"));
+    let replications = std::fs::read_to_string(dir.path().join("one/replications.csv")).unwrap();
+    let header: Vec<&str> = replications.lines().next().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "manager_quits_cumulative")
+        .unwrap();
+    let exits: f64 = replications
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(column).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert!(exits > 0.0, "managers left");
+}

@@ -16,9 +16,25 @@ use orgsim::stats::Welford;
 
 /// The flagship organization with `policies` (TOML `[[policies]]` tables), monthly grid.
 fn scenario(policies: &str, seed: u64, replications: u64, horizon: u32) -> Scenario {
+    scenario_under("", policies, seed, replications, horizon)
+}
+
+/// [`scenario`] with `disturbances` (TOML keys of `[disturbances]`; none if empty).
+fn scenario_under(
+    disturbances: &str,
+    policies: &str,
+    seed: u64,
+    replications: u64,
+    horizon: u32,
+) -> Scenario {
+    let disturbances = if disturbances.is_empty() {
+        String::new()
+    } else {
+        format!("[disturbances]\n{disturbances}\n")
+    };
     let text = format!(
         "name = \"sf\"\nseed = {seed}\nreplications = {replications}\nhorizon_days = {horizon}\n\
-         [organization]\nteams = 6\nteam_size = 7\n[output]\ngrid_days = 21\n{policies}"
+         [organization]\nteams = 6\nteam_size = 7\n[output]\ngrid_days = 21\n{disturbances}{policies}"
     );
     scenario::parse(Path::new("sf.toml"), &text).expect("test scenario is valid")
 }
@@ -482,8 +498,8 @@ fn pooled_replacement_cost(records: &[Record], rows: &[usize]) -> [f64; 5] {
 /// plus the direct hiring cost of 0.2 S. Seed 11, 200 replications of each preset, 500
 /// days; leavers pooled across replications; percentile bootstrap over replications (2,000
 /// resamples, bootstrap seed 2026, stream 4). Pass: under balanced the CI lies inside
-/// [0.5, 1.5] S (MODEL-SPEC R15's arithmetic gives about 0.9 S). Manager leavers are not
-/// tested: the model has no manager exits.
+/// [0.5, 1.5] S (MODEL-SPEC R15's arithmetic gives about 0.9 S). Manager exits are off by
+/// default; manager leavers are costed by `sf11_replacement_cost_per_manager_leaver`.
 #[test]
 fn sf11_replacement_cost_per_professional_leaver() {
     let (_, r) = kpi_vs_balanced(11, 200);
@@ -504,6 +520,76 @@ fn sf11_replacement_cost_per_professional_leaver() {
     assert!(
         lo >= 0.5 && hi <= 1.5,
         "balanced replacement cost CI ({lo:.3}, {hi:.3}) not inside [0.5, 1.5] S"
+    );
+}
+
+/// Paired runs of `preset` with manager exits on (the default hazard) and off, same seeds:
+/// `[on, off][replication]`.
+fn manager_exits_on_and_off(preset: &str, seed: u64, replications: u64) -> [Vec<Record>; 2] {
+    let policies = policy(preset, preset, "");
+    ["manager_quit_factor = 1", "manager_quit_factor = 0"]
+        .map(|d| run(&scenario_under(d, &policies, seed, replications, 500)).remove(0))
+}
+
+/// The replacement cost per manager leaver pooled over the rows [S]: the paired loss of J_true
+/// with terminal value, Σ (J_off − J_on) over Σ manager exits.
+fn manager_replacement_cost(on: &[Record], off: &[Record], rows: &[usize], metric: &str) -> f64 {
+    let loss: Vec<f64> = outcome(off, metric)
+        .iter()
+        .zip(outcome(on, metric))
+        .map(|(j_off, j_on)| j_off - j_on)
+        .collect();
+    pooled_ratio(&loss, &outcome(on, "manager_quits_cumulative"), rows)
+}
+
+/// SF-11 (consistency, emergent): the replacement cost per manager leaver. Managers quit at
+/// R15's base hazard h0·ℓ(t) (an assumption pending R16), serve 10 days' notice, and leave the
+/// team without coaching, 1:1s, monitoring, relationship or vision time for LogNormal(median
+/// 60 d, σ 0.4); the successor resets trust to 0.5, ψ to 0.5ψ + 0.25 and draws a new skill,
+/// at a hiring cost of 0.3 S. The cost is measured with common random numbers: the same seeds
+/// with manager exits on and off, and the paired loss of J_true with terminal value (hiring
+/// cost and the wages saved in vacancies are inside J) over the number of manager exits, pooled
+/// (Σ loss / Σ exits). Balanced preset, 6 teams, 500 days, seed 15, 200 paired replications;
+/// percentile bootstrap over replications (2,000 resamples, bootstrap seed 2026, stream 7).
+/// Pass: the CI lies inside [1.2, 3.0] S (Gallup: 200% of salary). KPI-heavy is reported, not
+/// tested. Measured: 0.661 S (0.528 to 0.792) under balanced, 0.168 S under KPI-heavy; the
+/// manager has no output of their own and the wage saved in the vacancy pays the successor's
+/// fee (docs/MODEL.md, R15). Not tuned.
+#[test]
+#[ignore = "fails in the current calibration: measured 0.66 S (0.53 to 0.79) per manager leaver, not inside [1.2, 3.0] S (docs/MODEL.md)"]
+fn sf11_replacement_cost_per_manager_leaver() {
+    let mut lo_hi = (0.0, 0.0);
+    for preset in ["kpi-heavy", "balanced"] {
+        let [on, off] = manager_exits_on_and_off(preset, 15, 200);
+        let n = on.len();
+        let all: Vec<usize> = (0..n).collect();
+        let exits = outcome(&on, "manager_quits_cumulative");
+        let total_exits: f64 = exits.iter().sum();
+        let (cost, lo, hi) = bootstrap(n, 7, |rows| {
+            manager_replacement_cost(&on, &off, rows, "j_true_with_tv")
+        });
+        // J_true = true value − wages − hiring, so the wages saved per exit follow.
+        let per_exit = |metric: &str| manager_replacement_cost(&on, &off, &all, metric);
+        let (without_tv, value, hiring) = (
+            per_exit("j_true"),
+            per_exit("true_value_cumulative"),
+            -per_exit("hiring_cost_cumulative"),
+        );
+        let team_years = n as f64 * 6.0 * 2.0;
+        eprintln!(
+            "SF-11 {preset}: replacement cost per manager leaver {cost:.3} S ({lo:.3} to {hi:.3}); without TV {without_tv:.3}: true value lost {value:.3}, hiring {hiring:.3}, wages saved {:.3}; terminal value lost {:.3} S per exit; {total_exits} exits, {:.3} per team-year; member turnover {:.4} on, {:.4} off",
+            value + hiring - without_tv,
+            per_exit("terminal_value"),
+            total_exits / team_years,
+            welford(outcome(&on, "turnover_annual")).mean(),
+            welford(outcome(&off, "turnover_annual")).mean(),
+        );
+        lo_hi = (lo, hi);
+    }
+    let (lo, hi) = lo_hi;
+    assert!(
+        lo >= 1.2 && hi <= 3.0,
+        "balanced manager replacement cost CI ({lo:.3}, {hi:.3}) not inside [1.2, 3.0] S"
     );
 }
 

@@ -17,7 +17,7 @@ const fn m(
 }
 
 /// Series metrics, recorded at every grid point (and, with [`EXTRA_OUTCOMES`], at the horizon).
-pub const SERIES: [MetricSpec; 42] = [
+pub const SERIES: [MetricSpec; 43] = [
     m("true_value_rate", "True value rate", "S per working day", "Value customers actually got over the trailing 21 working days, per day, net of defect harm (S = one annual salary)."),
     m("true_value_cumulative", "True value (cumulative)", "S", "Value delivered to customers since day 0, net of defect harm."),
     m("j_true", "Net true value J_true", "S", "True value net of wages and hiring costs since day 0, without terminal value (MODEL-SPEC C.6)."),
@@ -48,8 +48,9 @@ pub const SERIES: [MetricSpec; 42] = [
     m("capability", "Capability stock", "index 0-1", "Mean capability stock K (1 - technical debt) of teams."),
     m("vision", "Shared vision", "index 0-1", "Mean team vision clarity v."),
     m("alignment", "Alignment", "index 0-1", "Mean alignment a of team output with the true value direction."),
-    m("quits_cumulative", "Quits (cumulative)", "people", "Voluntary exits since day 0."),
-    m("hiring_cost_cumulative", "Hiring cost (cumulative)", "S", "Direct hiring costs since day 0 (0.2 S per hire)."),
+    m("quits_cumulative", "Quits (cumulative)", "people", "Voluntary exits of team members since day 0."),
+    m("manager_quits_cumulative", "Manager quits (cumulative)", "people", "Managers who left since day 0 (R15, manager exit; none unless the scenario sets manager_quit_factor above 0)."),
+    m("hiring_cost_cumulative", "Hiring cost (cumulative)", "S", "Direct hiring costs since day 0 (0.2 S per member hire, 0.3 S per manager hire)."),
     m("defects_cumulative", "Escaped defects (cumulative)", "items", "Defects that escaped into use since day 0."),
     m("false_done_cumulative", "False 'done' (cumulative)", "items", "Items reported done before they were (premature closure, gaming channel G1)."),
     m("gaming_detected_cumulative", "Gaming detected (cumulative)", "acts", "Gaming acts found by audits since day 0."),

@@ -92,6 +92,11 @@ pub struct Disturbances {
     pub survey_noise_sd: f64,
     /// SD of a-priori value estimates [log units], default 1.0 (0.7 with value feedback).
     pub estimation_noise: f64,
+    /// Multiplier on the managers' quit hazard h₀·ℓ(t) (R15, manager exit), 0 to 10: 1 gives
+    /// about 16% a year at ℓ = 1. Default 0, manager exits off: the calibrated intercepts
+    /// predate them, and with them on the balanced preset's engaged share falls below its
+    /// SF-05 band (docs/MODEL.md).
+    pub manager_quit_factor: f64,
 }
 
 impl Default for Disturbances {
@@ -110,6 +115,7 @@ impl Default for Disturbances {
             kpi_noise_cv: 0.15,
             survey_noise_sd: 0.08,
             estimation_noise: 1.0,
+            manager_quit_factor: 0.0,
         }
     }
 }

@@ -416,6 +416,11 @@ pub const QUIT_ENGAGEMENT_GRADIENT: f64 = 1.0;
 /// R15: gradient of the quit hazard in trust [per unit of τ]; MODEL-SPEC 1.5, halved with β_g.
 pub const QUIT_TRUST_GRADIENT: f64 = 0.75;
 
+/// R15: base quit hazard h₀ [per working day]. Spec 0.00051 (12%/yr at the reference state);
+/// calibrated so that the balanced preset, whose coaching time and competence growth lower the
+/// hazard, sits near 12%/yr (SF-11).
+pub const QUIT_BASE: f64 = 0.0007;
+
 /// R15: daily quit hazard [per working day].
 pub fn quit_hazard(
     engagement: f64,
@@ -425,15 +430,25 @@ pub fn quit_hazard(
     labor_market: f64,
     time_coach: f64,
 ) -> f64 {
-    // Spec 0.00051 (12%/yr at the reference state); calibrated so that the balanced preset,
-    // whose coaching time and competence growth lower the hazard, sits near 12%/yr (SF-11).
-    const BASE: f64 = 0.0007;
-    BASE * (QUIT_ENGAGEMENT_GRADIENT * (0.54 - engagement) + QUIT_TRUST_GRADIENT * (0.6 - trust)
-        - 1.0 * (competence - 0.57))
-        .exp()
+    QUIT_BASE
+        * (QUIT_ENGAGEMENT_GRADIENT * (0.54 - engagement) + QUIT_TRUST_GRADIENT * (0.6 - trust)
+            - 1.0 * (competence - 0.57))
+            .exp()
         * if burned_out { 2.0 } else { 1.0 }
         * labor_market
         * (1.0 - 0.25 * (time_coach / 0.3).min(1.0))
+}
+
+/// R15 (manager exit): a manager's daily quit hazard [per working day], h₀·ℓ(t)·`factor`.
+///
+/// Assumption pending R16: the model has no manager engagement or exhaustion dynamics (g_j is
+/// fixed at 0.5), so the hazard is R15's at the reference state, where every gradient term is
+/// zero: the professional base rate h₀ = 0.0007 per day times the labor-market factor ℓ(t),
+/// about 16% a year at ℓ = 1. No one coaches the manager, so R15's attention term does not
+/// apply. `factor` is the scenario's `manager_quit_factor` (0, the default, switches manager
+/// exits off).
+pub fn manager_quit_hazard(labor_market: f64, factor: f64) -> f64 {
+    QUIT_BASE * labor_market * factor
 }
 
 #[cfg(test)]
@@ -479,6 +494,13 @@ mod tests {
         // Reference state with the balanced preset's coaching time (0.30): about 12% a year.
         let yearly = 1.0 - (-quit_hazard(0.54, 0.6, 0.57, false, 1.0, 0.3) * DAYS_PER_YEAR).exp();
         assert!((yearly - 0.125).abs() < 0.01, "{yearly}");
+    }
+
+    #[test]
+    fn manager_quit_hazard_is_about_sixteen_percent_a_year() {
+        let yearly = 1.0 - (-manager_quit_hazard(1.0, 1.0) * DAYS_PER_YEAR).exp();
+        assert!((yearly - 0.161).abs() < 0.002, "{yearly}");
+        assert_eq!(manager_quit_hazard(1.3, 0.0), 0.0);
     }
 
     #[test]

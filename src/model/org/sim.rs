@@ -41,6 +41,8 @@ mod source {
     pub const MANAGER: u64 = 27;
     pub const REVIEW: u64 = 28;
     pub const HELP: u64 = 29;
+    /// Per team: each manager's quit threshold, time to fill and successor's skill (R15).
+    pub const MANAGER_TURNOVER: u64 = 30;
 }
 
 /// Cost of delay δ_cod [per working day].
@@ -59,6 +61,15 @@ const WAGE_PER_PERSON_DAY: f64 = 1.0 / DAYS_PER_YEAR;
 const WAGE_PER_MANAGER_DAY: f64 = 1.5 / DAYS_PER_YEAR;
 /// Direct cost of a hire [S].
 const HIRING_COST: f64 = 0.2;
+/// Direct cost of hiring a manager [S] (assumption; MODEL-SPEC gives 0.2 S for professionals).
+const MANAGER_HIRING_COST: f64 = 0.3;
+/// A manager's notice period [working days], worked in full (R15, as for professionals).
+const MANAGER_NOTICE_DAYS: f64 = 10.0;
+/// Median time to fill a manager's position [working days] (assumption: managers take longer
+/// to fill than the professionals' 40 d); LogNormal with σ [`MANAGER_VACANCY_SIGMA`].
+const MANAGER_VACANCY_MEDIAN: f64 = 60.0;
+/// σ of the log time to fill a manager's position (as for professionals).
+const MANAGER_VACANCY_SIGMA: f64 = 0.4;
 /// Time constant of the onboarding ramp of `rules::ramp` [working days], for its closed-form
 /// shortfall (a unit test checks the two agree).
 const RAMP_TAU: f64 = 47.0;
@@ -160,6 +171,12 @@ enum Event {
     StormStart,
     StormEnd,
     LaborStep,
+    /// A manager's integrated quit hazard reaches their threshold: notice (R15).
+    ManagerNotice(usize),
+    /// The manager leaves after the notice period; the position is vacant.
+    ManagerExit(usize),
+    /// The successor arrives (R15, manager exit).
+    ManagerArrives(usize),
     /// End of the first quarter (day 63): records the early outcomes (no state change).
     FirstQuarter,
 }
@@ -221,8 +238,46 @@ struct Window {
     deferred: f64,
 }
 
+/// One manager's employment in a team (R15, manager exit): whether the position is filled,
+/// whether notice was given, and the integrated quit hazard against the threshold drawn at
+/// hire (the CRN device of MODEL-SPEC C.10, as for professionals).
+struct ManagerSpell {
+    present: bool,
+    notice: bool,
+    quit_threshold: f64,
+    quit_accumulated: f64,
+    /// Quit hazard in force since `quit_since` [per working day].
+    quit_rate: f64,
+    quit_since: f64,
+}
+
+impl ManagerSpell {
+    /// A manager starting at day `now` with quit threshold `threshold` ~ Exp(1).
+    fn hired(threshold: f64, now: f64) -> Self {
+        ManagerSpell {
+            present: true,
+            notice: false,
+            quit_threshold: threshold,
+            quit_accumulated: 0.0,
+            quit_rate: 0.0,
+            quit_since: now,
+        }
+    }
+}
+
+/// The manager's time shares that act on a team: the policy's, or zero while the position is
+/// vacant (R15, manager exit; assumption).
+#[derive(Clone, Copy, Debug)]
+struct ManagerTime {
+    coach: f64,
+    monitor: f64,
+    relate: f64,
+    vision: f64,
+}
+
 struct Team {
     members: Vec<usize>,
+    manager: ManagerSpell,
     manager_skill: f64,
     manager_skill_start: f64,
     safety: Relaxing,
@@ -280,6 +335,8 @@ struct Ledger {
     false_done: f64,
     gaming_detected: f64,
     quits: f64,
+    /// Managers who left (R15, manager exit).
+    manager_quits: f64,
     experiments: f64,
     help_requests: f64,
     help_accepted: f64,
@@ -361,6 +418,8 @@ pub struct Replication<'a> {
     calendar: EventQueue<Event>,
     person_rngs: Vec<[SimRng; 7]>,
     team_rngs: Vec<[SimRng; 6]>,
+    /// Per team: the manager-turnover stream (thresholds, times to fill, successors' skill).
+    manager_rngs: Vec<SimRng>,
     market_rng: SimRng,
     reorg_rng: SimRng,
     storm_rng: SimRng,
@@ -497,6 +556,9 @@ impl<'a> Replication<'a> {
                 ]
             })
             .collect();
+        let manager_rngs = (0..n_teams as u64)
+            .map(|k| streams.stream(source::MANAGER_TURNOVER, k))
+            .collect();
         let ledger = Ledger {
             teams: vec![TeamTally::default(); n_teams],
             slots: vec![SlotTally::default(); n_people],
@@ -514,6 +576,7 @@ impl<'a> Replication<'a> {
             calendar: EventQueue::with_capacity(n_people * 8 + 64),
             person_rngs,
             team_rngs,
+            manager_rngs,
             market_rng: streams.stream(source::MARKET, 0),
             reorg_rng: streams.stream(source::REORGS, 0),
             storm_rng: streams.stream(source::STORMS, 0),
@@ -547,8 +610,10 @@ impl<'a> Replication<'a> {
             let (vision_target, vision_tau) = rules::vision_dynamics(lv.time_vision, skill);
             let mut vision = Relaxing::new(0.6, 0.0, vision_tau, vision_tau);
             vision.retune(0.0, vision_target, vision_tau);
+            let threshold = exp1(&mut self.manager_rngs[k]);
             self.teams.push(Team {
                 members: (k * size..(k + 1) * size).collect(),
+                manager: ManagerSpell::hired(threshold, 0.0),
                 manager_skill: skill,
                 manager_skill_start: skill,
                 safety: Relaxing::new(0.6, 0.0, tau::SAFETY, tau::SAFETY),
@@ -675,6 +740,7 @@ impl<'a> Replication<'a> {
         // staggered so that teams do not all update at once.
         for k in 0..n_teams {
             self.update_team(k);
+            self.refresh_manager_quit(k);
         }
     }
 
@@ -818,6 +884,11 @@ impl<'a> Replication<'a> {
         self.dist.incidents_per_week / 5.0
             * if self.storm { 4.0 } else { 1.0 }
             * self.teams[k].surge
+    }
+
+    /// Team `k`'s manager-notice slot, after the team, idea and incident slots.
+    fn manager_slot(&self, k: usize) -> Slot {
+        Slot(self.people.len() as u32 * SLOTS_PER_PERSON + (3 * self.teams.len() + k) as u32)
     }
 
     fn idea_slot(&self, k: usize) -> Slot {
@@ -989,7 +1060,13 @@ impl<'a> Replication<'a> {
                     + sd * (1.0 - rho * rho).sqrt() * normal(&mut self.labor_rng);
                 self.labor_market = (self.dist.labor_market_level + self.labor_log).max(0.1);
                 self.at(self.now + 21.0, Event::LaborStep);
+                for k in 0..self.teams.len() {
+                    self.refresh_manager_quit(k);
+                }
             }
+            Event::ManagerNotice(k) => self.manager_notice(k),
+            Event::ManagerExit(k) => self.manager_exit(k),
+            Event::ManagerArrives(k) => self.manager_arrives(k),
         }
     }
 }
@@ -1083,12 +1160,44 @@ impl Replication<'_> {
         }
     }
 
-    fn coaching(&self) -> f64 {
-        (self.levers.time_coach / 0.30).min(1.0)
+    /// The manager's time shares acting on team `k`: the policy's, or zero while the position
+    /// is vacant (no coaching, 1:1s, monitoring, relationship or vision time; reviews go on).
+    fn manager_time(&self, k: usize) -> ManagerTime {
+        let lv = self.levers;
+        if self.teams[k].manager.present {
+            ManagerTime {
+                coach: lv.time_coach,
+                monitor: lv.time_monitor,
+                relate: lv.time_relate,
+                vision: lv.time_vision,
+            }
+        } else {
+            ManagerTime {
+                coach: 0.0,
+                monitor: 0.0,
+                relate: 0.0,
+                vision: 0.0,
+            }
+        }
     }
 
-    fn one_on_one_intensity(&self) -> f64 {
-        (5.0 / self.one_on_one_period()).min(1.0)
+    /// Monitoring intensity Mon_k of team `k` (R1): review frequency and the manager's
+    /// monitoring time.
+    fn monitoring(&self, k: usize) -> f64 {
+        rules::monitoring(self.levers.review_period_days, self.manager_time(k).monitor)
+    }
+
+    fn coaching(&self, k: usize) -> f64 {
+        (self.manager_time(k).coach / 0.30).min(1.0)
+    }
+
+    /// oneonone = min(1, 5/P_1:1) in team `k`, 0 while it has no manager.
+    fn one_on_one_intensity(&self, k: usize) -> f64 {
+        if self.teams[k].manager.present {
+            (5.0 / self.one_on_one_period()).min(1.0)
+        } else {
+            0.0
+        }
     }
 
     fn relationship_capital(&self, k: usize) -> f64 {
@@ -1184,7 +1293,8 @@ impl Replication<'_> {
             .count() as f64
             / n;
         let rush = rules::rush(lv.kappa, self.teams[k].pressure.at(t), self.teams[k].gap);
-        let monitoring = rules::monitoring(lv.review_period_days, lv.time_monitor);
+        let monitoring = self.monitoring(k);
+        let manager_time = self.manager_time(k);
         let rank_competition = if lv.subjective_weight < 0.3 { 1.0 } else { 0.3 };
         {
             let skill = self.teams[k].manager_skill;
@@ -1208,17 +1318,19 @@ impl Replication<'_> {
                 monitoring,
             );
             team.safety.set_target(t, safety);
-            let (v_target, v_tau) = rules::vision_dynamics(lv.time_vision, skill);
+            let (v_target, v_tau) = rules::vision_dynamics(manager_time.vision, skill);
             team.vision.retune(t, v_target, v_tau);
-            let r_target = sigmoid(-1.0 + 8.0 * lv.time_relate);
+            let r_target = sigmoid(-1.0 + 8.0 * manager_time.relate);
             for r in &mut team.relationships {
                 r.set_target(t, r_target);
             }
             // R16 (upskilling): dq/dt = 0.0002 mgr_train - 0.0005 (q - q0), Euler over a week:
-            // about +0.3 SD after a year at 6 days a year.
-            team.manager_skill += UPDATE_PERIOD
-                * (0.0002 * lv.manager_training_days
-                    - 0.0005 * (team.manager_skill - team.manager_skill_start));
+            // about +0.3 SD after a year at 6 days a year. No one is trained in a vacancy.
+            if team.manager.present {
+                team.manager_skill += UPDATE_PERIOD
+                    * (0.0002 * lv.manager_training_days
+                        - 0.0005 * (team.manager_skill - team.manager_skill_start));
+            }
         }
         let autonomy_support = supportive * (1.0 - micro);
         self.teams[k].autonomy_support = autonomy_support;
@@ -1235,8 +1347,9 @@ impl Replication<'_> {
         let leadership = self.leadership(p);
         let alignment = self.alignment(k);
         let relationships = self.relationship_capital(k);
-        let coaching = self.coaching();
-        let one_on_one = self.one_on_one_intensity();
+        let coaching = self.coaching(k);
+        let one_on_one = self.one_on_one_intensity(k);
+        let time_coach = self.manager_time(k).coach;
         let hindrance = self.hindrance(p);
         let team = &self.teams[k];
         let safety = team.safety.at(t);
@@ -1261,7 +1374,7 @@ impl Replication<'_> {
         } else {
             0.0
         };
-        let coach_hours_per_day = 45.0 * lv.time_coach / self.org.team_size as f64 / 5.0;
+        let coach_hours_per_day = 45.0 * time_coach / self.org.team_size as f64 / 5.0;
 
         let person = &mut self.people[p];
         let competence = person.competence.at(t);
@@ -2071,6 +2184,10 @@ impl Replication<'_> {
         let k = self.people[p].team;
         let acc = self.manager_accuracy(k);
         let u = self.person_rngs[p][R_PERSON].random::<f64>();
+        if !self.teams[k].manager.present {
+            // No 1:1s while the team has no manager (the draw is taken all the same).
+            return;
+        }
         let person = &mut self.people[p];
         if person.exhaustion.at(t) > 0.65 && person.trust.at(t) > 0.5 && u < acc {
             person.relief_until = t + 20.0;
@@ -2093,7 +2210,7 @@ impl Replication<'_> {
     fn accrue_wages(&mut self) {
         let t = self.now;
         let present = self.people.iter().filter(|q| q.present).count() as f64;
-        let managers = self.teams.len() as f64;
+        let managers = self.teams.iter().filter(|k| k.manager.present).count() as f64;
         self.ledger.wages += (present * WAGE_PER_PERSON_DAY + managers * WAGE_PER_MANAGER_DAY)
             * (t - self.ledger.wage_clock);
         self.ledger.wage_clock = t;
@@ -2148,10 +2265,82 @@ impl Replication<'_> {
         self.ledger.hiring += HIRING_COST;
         let person = self.new_person(p, k, self.now, true);
         self.people[p] = person;
-        let monitoring =
-            rules::monitoring(self.levers.review_period_days, self.levers.time_monitor);
+        let monitoring = self.monitoring(k);
         let support = self.teams[k].autonomy_support;
         self.update_person(p, support, monitoring);
+    }
+
+    /// R15 (manager exit): the manager's quit hazard now, integrated against the threshold
+    /// drawn at hire; reschedules the notice. The hazard changes only with ℓ(t), so this is
+    /// called at hire and at every labor-market step.
+    fn refresh_manager_quit(&mut self, k: usize) {
+        let factor = self.dist.manager_quit_factor;
+        if factor <= 0.0 {
+            return;
+        }
+        let t = self.now;
+        let hazard = rules::manager_quit_hazard(self.labor_market, factor);
+        let slot = self.manager_slot(k);
+        let manager = &mut self.teams[k].manager;
+        if !manager.present || manager.notice {
+            return;
+        }
+        manager.quit_accumulated += manager.quit_rate * (t - manager.quit_since);
+        manager.quit_since = t;
+        manager.quit_rate = hazard;
+        let when = t + (manager.quit_threshold - manager.quit_accumulated).max(0.0) / hazard;
+        self.at_slot(when, slot, Event::ManagerNotice(k));
+    }
+
+    /// The manager gives notice and keeps working for the notice period.
+    fn manager_notice(&mut self, k: usize) {
+        let manager = &mut self.teams[k].manager;
+        if !manager.present || manager.notice {
+            return;
+        }
+        manager.notice = true;
+        self.at(self.now + MANAGER_NOTICE_DAYS, Event::ManagerExit(k));
+    }
+
+    /// The manager leaves: no manager wage, and none of the manager's time reaches the team
+    /// until the successor arrives after LogNormal(median 60 d, σ 0.4) (assumption). Targets
+    /// follow at the team's next weekly update.
+    fn manager_exit(&mut self, k: usize) {
+        self.accrue_wages();
+        let delay = lognormal(
+            &mut self.manager_rngs[k],
+            MANAGER_VACANCY_MEDIAN,
+            MANAGER_VACANCY_SIGMA,
+        );
+        self.teams[k].manager.present = false;
+        self.ledger.manager_quits += 1.0;
+        self.at(self.now + delay, Event::ManagerArrives(k));
+    }
+
+    /// R15, manager exit: the successor arrives. Every member's trust starts again at 0.5,
+    /// ψ ← 0.5ψ + 0.25, a new skill q ~ N(0, 1) (also the anchor of R16's mean reversion) and
+    /// a new quit threshold; hiring cost 0.3 S (assumption).
+    fn manager_arrives(&mut self, k: usize) {
+        self.accrue_wages();
+        let t = self.now;
+        let (skill, threshold) = {
+            let rng = &mut self.manager_rngs[k];
+            (normal(rng), exp1(rng))
+        };
+        self.ledger.hiring += MANAGER_HIRING_COST;
+        let team = &mut self.teams[k];
+        team.manager = ManagerSpell::hired(threshold, t);
+        team.manager_skill = skill;
+        team.manager_skill_start = skill;
+        let safety = team.safety.at(t);
+        team.safety.reset(t, 0.5 * safety + 0.25);
+        for &p in &team.members {
+            let person = &mut self.people[p];
+            if person.present {
+                person.trust.reset(t, 0.5);
+            }
+        }
+        self.refresh_manager_quit(k);
     }
 
     fn burnout_onset(&mut self, p: usize) {
@@ -2196,7 +2385,7 @@ impl Replication<'_> {
     /// the notice. Called at each weekly update and when the burnout state changes.
     fn refresh_quit(&mut self, p: usize) {
         let t = self.now;
-        let time_coach = self.levers.time_coach;
+        let time_coach = self.manager_time(self.people[p].team).coach;
         let labor_market = self.labor_market;
         let person = &mut self.people[p];
         if !person.present {
@@ -2602,6 +2791,7 @@ impl Replication<'_> {
         set("vision", team_mean(&|team| team.vision.at(t)));
         set("alignment", alignment);
         set("quits_cumulative", self.ledger.quits);
+        set("manager_quits_cumulative", self.ledger.manager_quits);
         set("hiring_cost_cumulative", self.ledger.hiring);
         set("defects_cumulative", self.ledger.defects);
         set("false_done_cumulative", self.ledger.false_done);
@@ -2771,8 +2961,16 @@ mod tests {
 
     /// One replication of `levers` on the default organization: its outcomes by name.
     fn outcomes(levers: &Levers, seed: u64) -> (Vec<&'static str>, Vec<f64>) {
+        outcomes_under(levers, &Disturbances::default(), seed)
+    }
+
+    /// As [`outcomes`], under disturbances `dist`.
+    fn outcomes_under(
+        levers: &Levers,
+        dist: &Disturbances,
+        seed: u64,
+    ) -> (Vec<&'static str>, Vec<f64>) {
         let org = Organization::default();
-        let dist = Disturbances::default();
         let grid = [0.0, 250.0, 500.0];
         let specs: Vec<_> = SERIES
             .iter()
@@ -2784,7 +2982,7 @@ mod tests {
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
-        Replication::new(levers, &org, &dist, 500.0, &grid, &streams).run(&mut record);
+        Replication::new(levers, &org, dist, 500.0, &grid, &streams).run(&mut record);
         (specs.iter().map(|m| m.name).collect(), record.outcomes)
     }
 
@@ -2819,5 +3017,33 @@ mod tests {
         let mean = get("replacement_cost_mean");
         assert!((mean - parts / team_quits).abs() < 1e-12);
         assert!(get("replacement_cost_hiring") == HIRING_COST * team_quits);
+    }
+
+    #[test]
+    fn manager_exits_follow_the_quit_factor() {
+        let levers = crate::policy::balanced();
+        let on = Disturbances {
+            manager_quit_factor: 1.0,
+            ..Disturbances::default()
+        };
+        let often = Disturbances {
+            manager_quit_factor: 5.0,
+            ..Disturbances::default()
+        };
+        let (names, _) = outcomes(&levers, 1);
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+        let (mut quits_often, mut quits_on) = (0.0, 0.0);
+        for seed in 0..10 {
+            // Off by default.
+            let (_, none) = outcomes(&levers, seed);
+            assert_eq!(none[at("manager_quits_cumulative")], 0.0);
+            quits_on += outcomes_under(&levers, &on, seed).1[at("manager_quits_cumulative")];
+            quits_often += outcomes_under(&levers, &often, seed).1[at("manager_quits_cumulative")];
+        }
+        // 6 managers over 2 years at h0 ℓ = 0.175 a year: about 2 exits a replication (a few
+        // fewer, as no one quits a vacant position); five times the hazard, several times more.
+        let per_replication = quits_on / 10.0;
+        assert!((1.0..4.0).contains(&per_replication), "{per_replication}");
+        assert!(quits_often > 2.5 * quits_on, "{quits_often} {quits_on}");
     }
 }
