@@ -53,6 +53,11 @@ pub struct PlotArgs {
     /// Series metrics for fan charts, comma-separated [default: the key metrics present].
     #[arg(long, value_delimiter = ',')]
     pub metrics: Option<Vec<String>>,
+    /// Draw only these policies, comma-separated (e.g. two for a slide), into
+    /// `charts/<a>+<b>/`; colours stay those of the full set, and paired differences are
+    /// against the first of them in the scenario's order [default: all policies].
+    #[arg(long, value_delimiter = ',')]
+    pub policies: Option<Vec<String>>,
 }
 
 /// Flags of `orgsim run`; each overrides the scenario file.
@@ -246,6 +251,7 @@ pub fn plot(args: &PlotArgs) -> Result<Vec<PathBuf>, Error> {
         width,
         height,
         metrics: args.metrics.clone(),
+        policies: args.policies.clone(),
     };
     let files = crate::charts::draw_all(&args.dir, &options)?;
     for file in &files {

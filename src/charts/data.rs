@@ -22,6 +22,9 @@ pub struct Results {
     pub series: Vec<SeriesRow>,
     /// `replications.csv`.
     pub replications: ReplicationTable,
+    /// Each policy's colour index: its position among all the run's policies, so that a
+    /// selection of policies keeps the colours of the full set.
+    pub colours: Vec<usize>,
 }
 
 /// `summary.json`, the fields the charts use.
@@ -165,10 +168,120 @@ impl Results {
             summary.replications,
         )?;
         Ok(Results {
+            colours: (0..summary.policies.len()).collect(),
             summary,
             series,
             replications,
         })
+    }
+
+    /// The results of the named policies only, in the run's order, with their colours. The
+    /// paired differences are against the first selected policy: taken from `summary.json`
+    /// when it holds them, else computed from the replications (paired by replication; for
+    /// runs thinned to [`MAX_ROWS_PER_POLICY`] rows, from the kept rows).
+    pub fn select(&self, names: &[String]) -> Result<Results, ChartError> {
+        let all = &self.summary.policies;
+        for name in names {
+            if !all.contains(name) {
+                return Err(ChartError::Options(format!(
+                    "no policy `{name}` in these results; policies: {}",
+                    all.join(", ")
+                )));
+            }
+        }
+        let kept: Vec<usize> = (0..all.len())
+            .filter(|&p| names.contains(&all[p]))
+            .collect();
+        if kept.is_empty() {
+            return Err(ChartError::Options("--policies names no policy".into()));
+        }
+        let new_index = |p: usize| kept.iter().position(|&k| k == p);
+        let mut summary = self.summary.clone();
+        summary.policies = kept.iter().map(|&p| all[p].clone()).collect();
+        summary
+            .outcomes
+            .retain(|o| summary.policies.contains(&o.policy));
+        let baseline = summary.policies[0].clone();
+        summary.comparisons.clear();
+        for policy in &summary.policies[1..] {
+            for metric in &self.replications.metrics {
+                let saved =
+                    self.summary.comparisons.iter().find(|c| {
+                        c.policy == *policy && c.baseline == baseline && c.metric == *metric
+                    });
+                let comparison = match saved {
+                    Some(c) => c.clone(),
+                    None => self.paired_difference(policy, &baseline, metric),
+                };
+                summary.comparisons.push(comparison);
+            }
+        }
+        let series = self
+            .series
+            .iter()
+            .filter_map(|row| {
+                new_index(row.policy).map(|policy| SeriesRow {
+                    policy,
+                    ..row.clone()
+                })
+            })
+            .collect();
+        let table = &self.replications;
+        let rows: Vec<usize> = (0..table.policy.len())
+            .filter(|&r| new_index(table.policy[r]).is_some())
+            .collect();
+        let replications = ReplicationTable {
+            metrics: table.metrics.clone(),
+            policy: rows
+                .iter()
+                .filter_map(|&r| new_index(table.policy[r]))
+                .collect(),
+            values: rows.iter().map(|&r| table.values[r].clone()).collect(),
+            tradeoff: kept
+                .iter()
+                .filter_map(|&p| table.tradeoff.get(p).copied())
+                .collect(),
+        };
+        Ok(Results {
+            summary,
+            series,
+            replications,
+            colours: kept.iter().map(|&p| self.colours[p]).collect(),
+        })
+    }
+
+    /// The paired difference `policy − baseline` of `metric` over the replication rows, with
+    /// its 95% Student-t interval (NaN where fewer than two pairs are finite).
+    fn paired_difference(&self, policy: &str, baseline: &str, metric: &str) -> Comparison {
+        let index = |name: &str| self.summary.policies.iter().position(|p| p == name);
+        let column = |name: &str| {
+            index(name)
+                .and_then(|p| self.replications.column(p, metric))
+                .unwrap_or_default()
+        };
+        let mut differences = crate::stats::Welford::default();
+        for (a, b) in column(policy).iter().zip(column(baseline)) {
+            if a.is_finite() && b.is_finite() {
+                differences.push(a - b);
+            }
+        }
+        let (ci95_low, ci95_high) = if differences.count() > 1 {
+            differences.ci95()
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        Comparison {
+            policy: policy.to_string(),
+            baseline: baseline.to_string(),
+            metric: metric.to_string(),
+            mean_difference: if differences.count() > 0 {
+                differences.mean()
+            } else {
+                f64::NAN
+            },
+            ci95_low,
+            ci95_high,
+        }
     }
 
     /// The series metric named `name`, if the run recorded it.

@@ -49,6 +49,11 @@ impl<'a> Figure<'a> {
     fn policies(&self) -> &[String] {
         &self.results.summary.policies
     }
+
+    /// The colour of policy `p` (its colour in the run's full set of policies).
+    fn color(&self, p: usize) -> RGBColor {
+        policy_color(self.results.colours.get(p).copied().unwrap_or(p))
+    }
 }
 
 /// Text in the embedded font, `size` px, in `color`.
@@ -313,7 +318,7 @@ fn policy_items(fig: &Figure, swatch: fn(RGBColor) -> Swatch) -> Vec<(Swatch, St
         fig.policies()
             .iter()
             .enumerate()
-            .map(|(p, name)| (swatch(policy_color(p)), name.clone())),
+            .map(|(p, name)| (swatch(fig.color(p)), name.clone())),
     );
     items
 }
@@ -496,7 +501,7 @@ fn tradeoff<DB: DrawingBackend>(
     let mut chart = axes.build(&plot)?;
     let ppu = pixels_per_unit(&chart, x, y);
     for (p, layer) in layers.iter().enumerate() {
-        let color = policy_color(p);
+        let color = fig.color(p);
         chart.draw_series(
             layer
                 .dots
@@ -505,7 +510,7 @@ fn tradeoff<DB: DrawingBackend>(
         )?;
     }
     for (p, layer) in layers.iter().enumerate() {
-        let color = policy_color(p);
+        let color = fig.color(p);
         let width = s.px(3.5);
         if layer.path.len() >= 2 {
             chart.draw_series(std::iter::once(PathElement::new(
@@ -701,7 +706,7 @@ fn fan<DB: DrawingBackend>(
         if bands.is_empty() {
             continue;
         }
-        let color = policy_color(p);
+        let color = fig.color(p);
         let outer: Vec<(f64, f64)> = bands
             .iter()
             .map(|b| (b.day / unit, b.p95))
@@ -720,7 +725,7 @@ fn fan<DB: DrawingBackend>(
         let median: Vec<(f64, f64)> = bands.iter().map(|b| (b.day / unit, b.p50)).collect();
         chart.draw_series([
             PathElement::new(median.clone(), WHITE.stroke_width(s.px(7.0))),
-            PathElement::new(median, policy_color(p).stroke_width(s.px(3.5))),
+            PathElement::new(median, fig.color(p).stroke_width(s.px(3.5))),
         ])?;
     }
     if let Some(legend_area) = legend_area {
@@ -821,7 +826,7 @@ fn box_panel<DB: DrawingBackend>(
     let stroke = s.px(2.5);
     for (p, stat) in stats.iter().enumerate() {
         let Some(b) = stat else { continue };
-        let color = policy_color(p);
+        let color = fig.color(p);
         let x = p as f64;
         chart.draw_series(std::iter::once(Rectangle::new(
             [(x - half, b.q1), (x + half, b.q3)],
@@ -944,7 +949,7 @@ fn text_panel<DB: DrawingBackend>(
         let cy = y + line_height / 2;
         area.draw(&Rectangle::new(
             [(x, cy - square), (x + 2 * square, cy + square)],
-            policy_color(p).filled(),
+            fig.color(p).filled(),
         ))?;
         area.draw(&Text::new(
             name.clone(),
@@ -1009,7 +1014,7 @@ fn text_panel<DB: DrawingBackend>(
         } else {
             format!("\u{2022} {}", head.text)
         };
-        lines.push((policy_color(head.policy), text));
+        lines.push((fig.color(head.policy), text));
     }
     if heads.is_empty() {
         lines.push((
@@ -1017,7 +1022,7 @@ fn text_panel<DB: DrawingBackend>(
             format!("Outcomes at day {horizon}, {} (mean):", summary.policies[0]),
         ));
         for line in prepare::outcome_lines(summary, 6) {
-            lines.push((policy_color(0), format!("\u{2022} {line}")));
+            lines.push((fig.color(0), format!("\u{2022} {line}")));
         }
     }
     let bullet_style = anchored(text_style(size, INK), HPos::Left, VPos::Center);

@@ -127,6 +127,9 @@ pub struct PlotOptions {
     pub height: u32,
     /// Series metrics for fan charts; `None` draws the defaults present in the results.
     pub metrics: Option<Vec<String>>,
+    /// Policies to draw; `None` draws all. A selection is drawn into its own folder,
+    /// `charts/<a>+<b>/`, so the full set stays as it was.
+    pub policies: Option<Vec<String>>,
 }
 
 impl Default for PlotOptions {
@@ -136,6 +139,7 @@ impl Default for PlotOptions {
             width: 1600,
             height: 1000,
             metrics: None,
+            policies: None,
         }
     }
 }
@@ -229,12 +233,17 @@ pub fn plan(results: &Results, options: &PlotOptions) -> Result<Vec<Chart>, Char
     Ok(charts)
 }
 
-/// Draws every chart of the results in `results_dir` into `<results_dir>/charts/`, replacing
-/// files of the same name. Returns the files written, in drawing order.
+/// Draws every chart of the results in `results_dir` into `<results_dir>/charts/` (or, for a
+/// selection of policies, `<results_dir>/charts/<a>+<b>/`), replacing files of the same name.
+/// Returns the files written, in drawing order.
 pub fn draw_all(results_dir: &Path, options: &PlotOptions) -> Result<Vec<PathBuf>, ChartError> {
     register_font()?;
-    let results = Results::load(results_dir)?;
-    let out = data::charts_dir(results_dir);
+    let mut results = Results::load(results_dir)?;
+    let mut out = data::charts_dir(results_dir);
+    if let Some(names) = &options.policies {
+        results = results.select(names)?;
+        out = out.join(results.summary.policies.join("+"));
+    }
     let mut written = Vec::new();
     for chart in plan(&results, options)? {
         let bytes = render(&results, &chart, options)?;

@@ -578,6 +578,33 @@ pub fn format_signed(x: f64) -> String {
     }
 }
 
+/// A signed estimate and its interval for a slide, all three with the same decimals: those
+/// of two significant digits of the interval's half-width, but no more than three significant
+/// digits of the estimate need (so "−0.00048 (−0.00115 to +0.00019)" rather than a mix of
+/// exponents, and "+0.488 (+0.487 to +0.489)" rather than four decimals). Falls back to
+/// [`format_signed`] without a finite interval.
+pub fn format_estimate(mean: f64, low: f64, high: f64) -> [String; 3] {
+    let half = (high - low) / 2.0;
+    if !(mean.is_finite() && half.is_finite() && half > 0.0) {
+        return [mean, low, high].map(format_signed);
+    }
+    let mut decimals = 1 - half.log10().floor() as i32;
+    if mean != 0.0 {
+        decimals = decimals.min(2 - mean.abs().log10().floor() as i32);
+    }
+    let decimals = decimals.clamp(0, 12) as usize;
+    [mean, low, high].map(|x| {
+        let text = format!("{:.decimals$}", x.abs());
+        if text.chars().all(|c| c == '0' || c == '.') {
+            text
+        } else if x < 0.0 {
+            format!("\u{2212}{text}")
+        } else {
+            format!("+{text}")
+        }
+    })
+}
+
 /// One headline line of the dashboard: a policy's paired difference from the baseline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Headline {
@@ -618,16 +645,13 @@ pub fn headlines(summary: &Summary, max: usize) -> Vec<Headline> {
             let Some(policy) = summary.policies.iter().position(|p| *p == c.policy) else {
                 continue;
             };
+            let [mean, low, high] = format_estimate(c.mean_difference, c.ci95_low, c.ci95_high);
             lines.push(Headline {
                 policy,
                 pair: format!("{} \u{2212} {}", c.policy, c.baseline),
                 text: format!(
-                    "{} [{}]: {} (95% CI {} to {})",
-                    info.label,
-                    info.unit,
-                    format_signed(c.mean_difference),
-                    format_signed(c.ci95_low),
-                    format_signed(c.ci95_high)
+                    "{} [{}]: {mean} (95% CI {low} to {high})",
+                    info.label, info.unit
                 ),
             });
         }
@@ -897,6 +921,27 @@ mod tests {
         assert_eq!(format_value(12.0), "12");
         assert_eq!(format_value(1234.6), "1235");
         assert_eq!(format_signed(-0.05), "\u{2212}0.05");
+        assert_eq!(
+            format_estimate(-0.000482, -0.00115, 0.000191),
+            ["\u{2212}0.00048", "\u{2212}0.00115", "+0.00019"].map(String::from)
+        );
+        assert_eq!(
+            format_estimate(0.991, 0.0205, 1.96),
+            ["+0.99", "+0.02", "+1.96"].map(String::from)
+        );
+        assert_eq!(
+            format_estimate(-12.345, -12.56, -12.13),
+            ["\u{2212}12.3", "\u{2212}12.6", "\u{2212}12.1"].map(String::from)
+        );
+        assert_eq!(
+            format_estimate(0.48812, 0.48691, 0.48931),
+            ["+0.488", "+0.487", "+0.489"].map(String::from)
+        );
+        assert_eq!(
+            format_estimate(-123.45, -124.26, -122.64),
+            ["\u{2212}123", "\u{2212}124", "\u{2212}123"].map(String::from)
+        );
+        assert_eq!(format_estimate(0.5, f64::NAN, f64::NAN)[0], "+0.5");
         assert_eq!(format_signed(0.5), "+0.5");
         assert_eq!(format_value(f64::NAN), "n/a");
     }

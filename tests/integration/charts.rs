@@ -120,6 +120,7 @@ fn chosen_metrics_size_and_svg_format_are_honoured() {
         width: 800,
         height: 500,
         metrics: Some(vec!["trust".into(), "results_index".into()]),
+        policies: None,
     };
     let files = charts::draw_all(dir.path(), &options).unwrap();
     assert_eq!(
@@ -220,6 +221,7 @@ fn plot_errors_map_to_exit_codes() {
             format: "png".into(),
             size: size.into(),
             metrics,
+            policies: None,
         })
     };
     let missing = plot(&empty.path().join("nowhere"), None, "1600x1000").unwrap_err();
@@ -280,6 +282,7 @@ fn dashboard_svg_matches_golden() {
         width: 800,
         height: 500,
         metrics: None,
+        policies: None,
     };
     let svg =
         String::from_utf8(charts::render(&results, &charts::Chart::Dashboard, &options).unwrap())
@@ -325,4 +328,106 @@ fn missing_values_and_empty_replications_still_draw() {
     for file in &files {
         assert_png_ok(file, 1600, 1000);
     }
+}
+
+/// `orgsim plot --policies`: a selection of a run's policies is drawn into its own folder,
+/// keeps each policy's colour from the full set, and compares against the first selected
+/// policy with paired differences computed from the replications when `summary.json` does not
+/// hold them. Unknown names are an input error.
+#[test]
+fn a_selection_of_policies_draws_into_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("three.toml");
+    fs::write(
+        &scenario,
+        "name = \"three\"\nseed = 3\nreplications = 12\nhorizon_days = 80\n\
+         [organization]\nteams = 2\nteam_size = 4\n\
+         [[policies]]\nname = \"a\"\npreset = \"balanced\"\n\
+         [[policies]]\nname = \"b\"\npreset = \"kpi-heavy\"\n\
+         [[policies]]\nname = \"c\"\npreset = \"balanced\"\n[policies.levers]\nkappa = 0.6\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = crate::common::orgsim(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+        ],
+    );
+    assert!(run.status.success(), "{}", crate::common::stderr(&run));
+    let results = charts::Results::load(&out).unwrap();
+    let chosen = results.select(&["c".into(), "b".into()]).unwrap();
+    assert_eq!(chosen.summary.policies, ["b", "c"], "the run's order");
+    assert_eq!(chosen.colours, [1, 2], "colours of the full set");
+    // c − b, paired by replication, from the replications table.
+    let comparison = chosen
+        .summary
+        .comparisons
+        .iter()
+        .find(|c| c.metric == "true_value_cumulative")
+        .unwrap();
+    assert_eq!(
+        (comparison.policy.as_str(), comparison.baseline.as_str()),
+        ("c", "b")
+    );
+    let b = results
+        .replications
+        .column(1, "true_value_cumulative")
+        .unwrap();
+    let c = results
+        .replications
+        .column(2, "true_value_cumulative")
+        .unwrap();
+    let mean = c.iter().zip(&b).map(|(c, b)| c - b).sum::<f64>() / b.len() as f64;
+    assert!((comparison.mean_difference - mean).abs() < 1e-12);
+    assert!(comparison.ci95_low < mean && mean < comparison.ci95_high);
+    // Against the run's own baseline the saved comparison is used as it is.
+    let with_baseline = results.select(&["a".into(), "c".into()]).unwrap();
+    let saved = results
+        .summary
+        .comparisons
+        .iter()
+        .find(|c| c.policy == "c" && c.metric == "true_value_cumulative")
+        .unwrap();
+    let kept = with_baseline
+        .summary
+        .comparisons
+        .iter()
+        .find(|c| c.metric == "true_value_cumulative")
+        .unwrap();
+    assert_eq!(kept.mean_difference, saved.mean_difference);
+
+    let files = orgsim::cli::plot(&orgsim::cli::PlotArgs {
+        dir: out.clone(),
+        format: "png".into(),
+        size: "800x500".into(),
+        metrics: None,
+        policies: Some(vec!["c".into(), "b".into()]),
+    })
+    .unwrap();
+    assert!(files
+        .iter()
+        .all(|f| f.starts_with(out.join("charts").join("b+c"))));
+    for file in &files {
+        assert_png_ok(file, 800, 500);
+    }
+    assert!(
+        !out.join("charts").join("dashboard.png").exists(),
+        "full set untouched"
+    );
+    let unknown = orgsim::cli::plot(&orgsim::cli::PlotArgs {
+        dir: out,
+        format: "png".into(),
+        size: "800x500".into(),
+        metrics: None,
+        policies: Some(vec!["z".into()]),
+    })
+    .unwrap_err();
+    assert_eq!(unknown.exit_code(), 2);
+    assert!(unknown.to_string().contains("`z`") && unknown.to_string().contains("a, b, c"));
 }
