@@ -706,20 +706,24 @@ fn validate_coefficients(raw: &RawCoefficients) -> Result<Coefficients, Invalid>
             0.0,
             10.0,
         )?,
+        // Below 1: a full erosion would set the target of a review window without output
+        // to 0, and the next relative gap would divide by it.
         goal_erosion: check::range(
             &key("goal_erosion"),
             raw.goal_erosion.unwrap_or(d.goal_erosion),
             0.0,
-            1.0,
+            0.9,
         )?,
         pressure_tau_days: check::positive(
             &key("pressure_tau_days"),
             raw.pressure_tau_days.unwrap_or(d.pressure_tau_days),
             1_000.0,
         )?,
-        quit_base_hazard: check::positive(
+        // At least 1e-6 (0.025% a year): a hazard that underflows to 0 has no next quit time.
+        quit_base_hazard: check::range(
             &key("quit_base_hazard"),
             raw.quit_base_hazard.unwrap_or(d.quit_base_hazard),
+            1e-6,
             0.01,
         )?,
         quit_engagement_gradient: check::range(

@@ -297,7 +297,7 @@ fn coefficients_are_checked_and_located() {
     assert!(err.contains("f.toml:9:1:"), "{err}");
     assert!(err.contains("coefficients.quit_base_hazard"), "{err}");
     assert!(
-        err.contains("expected a number above 0 and at most 0.01"),
+        err.contains("expected a number from 0.000001 to 0.01"),
         "{err}"
     );
 

@@ -169,14 +169,14 @@ pub struct Coefficients {
     /// of κ·P·relative gap], 0 to 10. Default 5; MODEL-SPEC 5.
     pub hours_gap_gain: f64,
     /// Goal erosion η (R11): share of a relative miss by which a missed target gives way at a
-    /// review [dimensionless], 0 to 1. Default 0.3 (Oliva & Sterman); MODEL-SPEC gives no
-    /// rule (none, 0).
+    /// review [dimensionless], 0 to 0.9 (at 1 a window without output would set the target to
+    /// 0). Default 0.3 (Oliva & Sterman); MODEL-SPEC gives no rule (none, 0).
     pub goal_erosion: f64,
     /// Time constant of felt KPI pressure relaxing toward neutral between reviews (R11)
     /// [working days], above 0 to 1,000. Default 30 (assumption); MODEL-SPEC has no
     /// relaxation (pressure only jumps at reviews, an infinite time constant).
     pub pressure_tau_days: f64,
-    /// Base quit hazard h₀ (R15) [per working day], above 0 to 0.01; also the managers' base
+    /// Base quit hazard h₀ (R15) [per working day], 1e-6 to 0.01; also the managers' base
     /// rate (R15, manager exit). Default 0.0007 (Balanced near 12%/yr, SF-11); MODEL-SPEC
     /// 0.00051.
     pub quit_base_hazard: f64,
