@@ -95,11 +95,13 @@ pub fn build(scenario: &crate::scenario::Scenario) -> Box<dyn Simulation> {
         crate::scenario::ModelConfig::Organization {
             organization,
             disturbances,
+            coefficients,
             policies,
         } => Box::new(org::OrgModel::new(
             policies.clone(),
             organization.clone(),
             disturbances.clone(),
+            coefficients.clone(),
             scenario.horizon_days,
             scenario.grid(),
         )),

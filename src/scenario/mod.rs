@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 
 pub use error::{nearest, Diagnostic, Invalid, ScenarioError};
 pub use raw::{
-    RawDisturbances, RawOrganization, RawOutput, RawPolicy, RawQueue, RawQueueOverrides,
-    RawScenario,
+    RawCoefficients, RawDisturbances, RawOrganization, RawOutput, RawPolicy, RawQueue,
+    RawQueueOverrides, RawScenario,
 };
 
-use crate::model::org::{Disturbances, Organization};
+use crate::model::org::{Coefficients, Disturbances, Organization};
 use crate::model::queue::QueueParams;
 use crate::policy::Levers;
 
@@ -53,14 +53,19 @@ pub struct Scenario {
 }
 
 /// Which model a scenario runs, with one fully resolved parameter set per policy.
+// A scenario holds one of these, so the size difference between the variants costs nothing;
+// boxing the organization's parameters would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelConfig {
     /// A team as an M/M/c queue with every behavioural effect off: the engine's reference.
     Queue(Vec<NamedPolicy<QueueParams>>),
-    /// The management model: an organization under disturbances, one lever set per policy.
+    /// The management model: an organization under disturbances, with one set of calibrated
+    /// coefficients and one lever set per policy.
     Organization {
         organization: Organization,
         disturbances: Disturbances,
+        coefficients: Coefficients,
         policies: Vec<NamedPolicy<Levers>>,
     },
 }

@@ -12,7 +12,7 @@ use super::{
     ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION, MAX_GRID_POINTS,
     MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
 };
-use crate::model::org::{Disturbances, EngagementPrior, Organization};
+use crate::model::org::{Coefficients, Disturbances, EngagementPrior, Organization};
 use crate::model::queue::QueueParams;
 use crate::policy::{self, Levers, RawLevers};
 
@@ -34,6 +34,8 @@ pub struct RawScenario {
     pub organization: Option<RawOrganization>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disturbances: Option<RawDisturbances>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coefficients: Option<RawCoefficients>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<RawPolicy>,
 }
@@ -94,6 +96,51 @@ pub struct RawDisturbances {
     pub estimation_noise: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager_quit_factor: Option<f64>,
+}
+
+/// `[coefficients]`: the model's calibrated coefficients (docs/MODEL.md section 4), shared by
+/// every policy; every key optional, defaulting to the calibrated value.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoefficients {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autonomy_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficacy_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relatedness_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clarity_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usefulness_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub development_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motivation_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement_offset_sd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_skill_effect: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exhaustion_intercept: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_gap_gain: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_erosion: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressure_tau_days: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quit_base_hazard: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quit_engagement_gradient: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quit_trust_gradient: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_upskilling: Option<f64>,
 }
 
 /// `[output]`: what a run records.
@@ -288,12 +335,22 @@ impl RawScenario {
                         "no `[disturbances]` with `[queue]`",
                     ));
                 }
+                if self.coefficients.is_some() {
+                    return Err(Invalid::new(
+                        "coefficients",
+                        "the queueing reference model has no behavioural coefficients",
+                        "no `[coefficients]` with `[queue]` (they belong to `[organization]` scenarios)",
+                    ));
+                }
                 ModelConfig::Queue(self.validate_queue(queue, horizon_days)?)
             }
             (None, Some(organization)) => ModelConfig::Organization {
                 organization: validate_organization(organization)?,
                 disturbances: validate_disturbances(
                     &self.disturbances.clone().unwrap_or_default(),
+                )?,
+                coefficients: validate_coefficients(
+                    &self.coefficients.clone().unwrap_or_default(),
                 )?,
                 policies: self.validate_policies()?,
             },
@@ -577,6 +634,120 @@ fn validate_disturbances(raw: &RawDisturbances) -> Result<Disturbances, Invalid>
     })
 }
 
+fn validate_coefficients(raw: &RawCoefficients) -> Result<Coefficients, Invalid> {
+    let d = Coefficients::default();
+    let key = |name: &str| format!("coefficients.{name}");
+    let intercept = |name: &str, value: Option<f64>, default: f64| {
+        check::range(&key(name), value.unwrap_or(default), -10.0, 10.0)
+    };
+    Ok(Coefficients {
+        autonomy_intercept: intercept(
+            "autonomy_intercept",
+            raw.autonomy_intercept,
+            d.autonomy_intercept,
+        )?,
+        efficacy_intercept: intercept(
+            "efficacy_intercept",
+            raw.efficacy_intercept,
+            d.efficacy_intercept,
+        )?,
+        relatedness_intercept: intercept(
+            "relatedness_intercept",
+            raw.relatedness_intercept,
+            d.relatedness_intercept,
+        )?,
+        clarity_intercept: intercept(
+            "clarity_intercept",
+            raw.clarity_intercept,
+            d.clarity_intercept,
+        )?,
+        usefulness_intercept: intercept(
+            "usefulness_intercept",
+            raw.usefulness_intercept,
+            d.usefulness_intercept,
+        )?,
+        development_intercept: intercept(
+            "development_intercept",
+            raw.development_intercept,
+            d.development_intercept,
+        )?,
+        motivation_intercept: intercept(
+            "motivation_intercept",
+            raw.motivation_intercept,
+            d.motivation_intercept,
+        )?,
+        engagement_intercept: intercept(
+            "engagement_intercept",
+            raw.engagement_intercept,
+            d.engagement_intercept,
+        )?,
+        engagement_offset_sd: check::range(
+            &key("engagement_offset_sd"),
+            raw.engagement_offset_sd.unwrap_or(d.engagement_offset_sd),
+            0.0,
+            3.0,
+        )?,
+        manager_skill_effect: check::range(
+            &key("manager_skill_effect"),
+            raw.manager_skill_effect.unwrap_or(d.manager_skill_effect),
+            0.0,
+            10.0,
+        )?,
+        trust_intercept: intercept("trust_intercept", raw.trust_intercept, d.trust_intercept)?,
+        exhaustion_intercept: check::range(
+            &key("exhaustion_intercept"),
+            raw.exhaustion_intercept.unwrap_or(d.exhaustion_intercept),
+            -2.0,
+            2.0,
+        )?,
+        hours_gap_gain: check::range(
+            &key("hours_gap_gain"),
+            raw.hours_gap_gain.unwrap_or(d.hours_gap_gain),
+            0.0,
+            10.0,
+        )?,
+        // Below 1: a full erosion would set the target of a review window without output
+        // to 0, and the next relative gap would divide by it.
+        goal_erosion: check::range(
+            &key("goal_erosion"),
+            raw.goal_erosion.unwrap_or(d.goal_erosion),
+            0.0,
+            0.9,
+        )?,
+        pressure_tau_days: check::positive(
+            &key("pressure_tau_days"),
+            raw.pressure_tau_days.unwrap_or(d.pressure_tau_days),
+            1_000.0,
+        )?,
+        // At least 1e-6 (0.025% a year): a hazard that underflows to 0 has no next quit time.
+        quit_base_hazard: check::range(
+            &key("quit_base_hazard"),
+            raw.quit_base_hazard.unwrap_or(d.quit_base_hazard),
+            1e-6,
+            0.01,
+        )?,
+        quit_engagement_gradient: check::range(
+            &key("quit_engagement_gradient"),
+            raw.quit_engagement_gradient
+                .unwrap_or(d.quit_engagement_gradient),
+            0.0,
+            10.0,
+        )?,
+        quit_trust_gradient: check::range(
+            &key("quit_trust_gradient"),
+            raw.quit_trust_gradient.unwrap_or(d.quit_trust_gradient),
+            0.0,
+            10.0,
+        )?,
+        manager_upskilling: check::range(
+            &key("manager_upskilling"),
+            raw.manager_upskilling.unwrap_or(d.manager_upskilling),
+            0.0,
+            0.01,
+        )?,
+    })
+}
+
 fn validate_queue_params(
     prefix: &str,
     arrival_rate: f64,
@@ -685,6 +856,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
         ModelConfig::Organization {
             organization: o,
             disturbances: d,
+            coefficients: c,
             policies,
         } => {
             raw.organization = Some(RawOrganization {
@@ -713,6 +885,27 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 survey_noise_sd: Some(d.survey_noise_sd),
                 estimation_noise: Some(d.estimation_noise),
                 manager_quit_factor: Some(d.manager_quit_factor),
+            });
+            raw.coefficients = Some(RawCoefficients {
+                autonomy_intercept: Some(c.autonomy_intercept),
+                efficacy_intercept: Some(c.efficacy_intercept),
+                relatedness_intercept: Some(c.relatedness_intercept),
+                clarity_intercept: Some(c.clarity_intercept),
+                usefulness_intercept: Some(c.usefulness_intercept),
+                development_intercept: Some(c.development_intercept),
+                motivation_intercept: Some(c.motivation_intercept),
+                engagement_intercept: Some(c.engagement_intercept),
+                engagement_offset_sd: Some(c.engagement_offset_sd),
+                manager_skill_effect: Some(c.manager_skill_effect),
+                trust_intercept: Some(c.trust_intercept),
+                exhaustion_intercept: Some(c.exhaustion_intercept),
+                hours_gap_gain: Some(c.hours_gap_gain),
+                goal_erosion: Some(c.goal_erosion),
+                pressure_tau_days: Some(c.pressure_tau_days),
+                quit_base_hazard: Some(c.quit_base_hazard),
+                quit_engagement_gradient: Some(c.quit_engagement_gradient),
+                quit_trust_gradient: Some(c.quit_trust_gradient),
+                manager_upskilling: Some(c.manager_upskilling),
             });
             raw.policies = policies
                 .iter()

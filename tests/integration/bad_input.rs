@@ -267,3 +267,54 @@ fn blends_between_presets_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn coefficients_are_checked_and_located() {
+    let org = "name = \"t\"\nseed = 1\nreplications = 4\nhorizon_days = 50\n\
+               [organization]\nteams = 2\n[coefficients]\n";
+    let policy = "[[policies]]\nname = \"b\"\n";
+
+    let err = rejected(
+        "f.toml",
+        Some(&format!("{org}quit_engagement_gradiant = 2.0\n{policy}")),
+    );
+    assert!(err.contains("f.toml:8:1:"), "{err}");
+    assert!(
+        err.contains("key `coefficients.quit_engagement_gradiant`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `quit_engagement_gradient`?"),
+        "{err}"
+    );
+
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{org}goal_erosion = 0.3\nquit_base_hazard = 0.02\n{policy}"
+        )),
+    );
+    assert!(err.contains("f.toml:9:1:"), "{err}");
+    assert!(err.contains("coefficients.quit_base_hazard"), "{err}");
+    assert!(
+        err.contains("expected a number from 0.000001 to 0.01"),
+        "{err}"
+    );
+
+    let err = rejected(
+        "f.toml",
+        Some(&format!("{org}pressure_tau_days = 0\n{policy}")),
+    );
+    assert!(
+        err.contains("f.toml:8:1:") && err.contains("coefficients.pressure_tau_days"),
+        "{err}"
+    );
+
+    // The queueing reference model has no behavioural coefficients.
+    let err = rejected(
+        "f.toml",
+        Some(&format!("{VALID}[coefficients]\ngoal_erosion = 0.3\n")),
+    );
+    assert!(err.contains("f.toml:9:2:"), "{err}");
+    assert!(err.contains("no `[coefficients]` with `[queue]`"), "{err}");
+}

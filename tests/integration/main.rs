@@ -1,10 +1,12 @@
 //! orgsim's integration tests, in one test binary (one link, one parallel test run).
 //!
-//! Modules: command-line behaviour and bad input, charts, determinism of output files,
+//! Modules: command-line behaviour and bad input, charts, the `[coefficients]` table,
+//! determinism of output files,
 //! queueing validation of the engine against closed forms, and the stylized facts.
 
 mod bad_input;
 mod charts;
+mod coefficients;
 mod common;
 mod determinism;
 mod queueing;

@@ -13,24 +13,27 @@ use crate::policy::Levers;
 use crate::random::Streams;
 use crate::scenario::NamedPolicy;
 
-pub use params::{Disturbances, EngagementPrior, Organization};
+pub use params::{Coefficients, Disturbances, EngagementPrior, Organization};
 
 /// The management model of a scenario: one lever set per policy.
 pub struct OrgModel {
     policies: Vec<NamedPolicy<Levers>>,
     organization: Organization,
     disturbances: Disturbances,
+    coefficients: Coefficients,
     horizon: f64,
     grid: Vec<f64>,
     outcomes: Vec<MetricSpec>,
 }
 
 impl OrgModel {
-    /// A model comparing `policies` in `organization` under `disturbances`.
+    /// A model comparing `policies` in `organization` under `disturbances`, with the calibrated
+    /// `coefficients` shared by every policy.
     pub fn new(
         policies: Vec<NamedPolicy<Levers>>,
         organization: Organization,
         disturbances: Disturbances,
+        coefficients: Coefficients,
         horizon: f64,
         grid: Vec<f64>,
     ) -> Self {
@@ -44,6 +47,7 @@ impl OrgModel {
             policies,
             organization,
             disturbances,
+            coefficients,
             horizon,
             grid,
             outcomes,
@@ -89,6 +93,7 @@ impl Simulation for OrgModel {
             &self.policies[policy].params,
             &self.organization,
             &self.disturbances,
+            &self.coefficients,
             self.horizon,
             &self.grid,
             streams,

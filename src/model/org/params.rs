@@ -119,3 +119,101 @@ impl Default for Disturbances {
         }
     }
 }
+
+/// The model's calibrated coefficients (docs/MODEL.md section 4, "Calibration"): the places
+/// where the implementation departs from MODEL-SPEC's proposal, or where MODEL-SPEC gives no
+/// value, plus the exhaustion intercept. They are the model, not a policy: one set applies to
+/// every policy of a scenario. Runtime data so that sensitivity analyses and calibrations
+/// (MODEL-SPEC E.1: Morris screening, Sobol indices, simulated moments) can sweep them from
+/// scenario files; [`Coefficients::default`] gives the calibrated values, under which every
+/// output is what it was when they were constants.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coefficients {
+    /// Intercept of the autonomy target A* (R1) [logit units], −10 to 10. Default 0.5
+    /// (calibrated for SF-05 levels); MODEL-SPEC 1.2.
+    pub autonomy_intercept: f64,
+    /// Intercept of the self-efficacy target S* (R1) [logit units], −10 to 10. Default −2.3;
+    /// MODEL-SPEC −0.5.
+    pub efficacy_intercept: f64,
+    /// Intercept of the relatedness target R* (R1) [logit units], −10 to 10. Default −2.25;
+    /// MODEL-SPEC −1.5.
+    pub relatedness_intercept: f64,
+    /// Intercept of the clarity target C* (R1) [logit units], −10 to 10. Default −2.0;
+    /// MODEL-SPEC −1.0.
+    pub clarity_intercept: f64,
+    /// Intercept of the usefulness target U* (R1) [logit units], −10 to 10. Default −1.7;
+    /// MODEL-SPEC −1.0.
+    pub usefulness_intercept: f64,
+    /// Intercept of the development target Dev* (R1) [logit units], −10 to 10. Default −1.55;
+    /// MODEL-SPEC −1.0.
+    pub development_intercept: f64,
+    /// Intercept of the autonomous-motivation target ι* (R2) [logit units], −10 to 10.
+    /// Default −2.5; MODEL-SPEC −2.0.
+    pub motivation_intercept: f64,
+    /// Intercept of the engagement target g* (R3) [logit units], −10 to 10. Default −1.9;
+    /// MODEL-SPEC −1.7.
+    pub engagement_intercept: f64,
+    /// SD of the individual engagement offset ε^g on g* (R3) [logit units], 0 to 3.
+    /// Default 0.3 (keeps Gallup's spread of engagement, SF-05); MODEL-SPEC 0.1.
+    pub engagement_offset_sd: f64,
+    /// Effect β_q of the manager's skill z-score on the engagement target (R3) [logit units
+    /// per SD of skill], 0 to 10. Default 0.45; MODEL-SPEC 0.45 (tuned there for SF-10).
+    pub manager_skill_effect: f64,
+    /// Intercept of the trust target τ* (R7) [logit units], −10 to 10. Default −1.5;
+    /// MODEL-SPEC −1.0.
+    pub trust_intercept: f64,
+    /// Intercept of the exhaustion target x* (R8) [exhaustion, on its 0–1 scale], −2 to 2.
+    /// Default 0.18; MODEL-SPEC 0.18.
+    pub exhaustion_intercept: f64,
+    /// Response G_h of the hours target to a missed KPI target (R8) [tens of h/week per unit
+    /// of κ·P·relative gap], 0 to 10. Default 5; MODEL-SPEC 5.
+    pub hours_gap_gain: f64,
+    /// Goal erosion η (R11): share of a relative miss by which a missed target gives way at a
+    /// review [dimensionless], 0 to 0.9 (at 1 a window without output would set the target to
+    /// 0). Default 0.3 (Oliva & Sterman); MODEL-SPEC gives no rule (none, 0).
+    pub goal_erosion: f64,
+    /// Time constant of felt KPI pressure relaxing toward neutral between reviews (R11)
+    /// [working days], above 0 to 1,000. Default 30 (assumption); MODEL-SPEC has no
+    /// relaxation (pressure only jumps at reviews, an infinite time constant).
+    pub pressure_tau_days: f64,
+    /// Base quit hazard h₀ (R15) [per working day], 1e-6 to 0.01; also the managers' base
+    /// rate (R15, manager exit). Default 0.0007 (Balanced near 12%/yr, SF-11); MODEL-SPEC
+    /// 0.00051.
+    pub quit_base_hazard: f64,
+    /// Gradient β_g of the log quit hazard in engagement (R15) [per unit of g], 0 to 10.
+    /// Default 1.0 (SF-11 engagement gradient); MODEL-SPEC 2.0.
+    pub quit_engagement_gradient: f64,
+    /// Gradient β_τ of the log quit hazard in trust (R15) [per unit of τ], 0 to 10.
+    /// Default 0.75 (halved with β_g); MODEL-SPEC 1.5.
+    pub quit_trust_gradient: f64,
+    /// Manager upskilling per training day (R16): dq/dt = rate·mgr_train − 0.0005 (q − q₀)
+    /// [SD of skill per working day, per training day a year], 0 to 0.01. Default 0.0002
+    /// (+0.3 SD after a year at 6 days a year); MODEL-SPEC 0.0008.
+    pub manager_upskilling: f64,
+}
+
+impl Default for Coefficients {
+    fn default() -> Self {
+        Coefficients {
+            autonomy_intercept: 0.5,
+            efficacy_intercept: -2.3,
+            relatedness_intercept: -2.25,
+            clarity_intercept: -2.0,
+            usefulness_intercept: -1.7,
+            development_intercept: -1.55,
+            motivation_intercept: -2.5,
+            engagement_intercept: -1.9,
+            engagement_offset_sd: 0.3,
+            manager_skill_effect: 0.45,
+            trust_intercept: -1.5,
+            exhaustion_intercept: 0.18,
+            hours_gap_gain: 5.0,
+            goal_erosion: 0.3,
+            pressure_tau_days: 30.0,
+            quit_base_hazard: 0.0007,
+            quit_engagement_gradient: 1.0,
+            quit_trust_gradient: 0.75,
+            manager_upskilling: 0.0002,
+        }
+    }
+}

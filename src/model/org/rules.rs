@@ -2,7 +2,10 @@
 //!
 //! Each function is one equation of docs/MODEL.md, with the same symbols and defaults. They
 //! take plain numbers and return targets, shares or rates, so each can be unit-tested alone and
-//! the event loop only wires them together.
+//! the event loop only wires them together. The calibrated coefficients (docs/MODEL.md section
+//! 4) are runtime data, a [`Coefficients`] argument, so that scenario files can sweep them.
+
+use super::params::Coefficients;
 
 /// The logistic function σ(z) = 1 / (1 + e^(−z)).
 pub fn sigmoid(z: f64) -> f64 {
@@ -60,30 +63,6 @@ pub const DIRECTIVE_NEEDED: [f64; 4] = [0.9, 0.8, 0.3, 0.2];
 /// Supportive behaviour each development level calls for, s*(D1..D4).
 pub const SUPPORTIVE_NEEDED: [f64; 4] = [0.3, 0.8, 0.8, 0.3];
 
-// Calibrated intercepts (calibration, not evidence; docs/MODEL.md, "Calibration"). MODEL-SPEC
-// gives intercepts that hold the initial population near Gallup levels only at day 0; under
-// the balanced preset every input then improves and the targets drift to engagement near 0.9.
-// The intercepts below are shifted so that the balanced preset, the calibration anchor, keeps
-// Gallup-like levels (SF-05 levels) over two years. Spec values in brackets.
-/// Intercept of A* [spec 1.2].
-pub const CAL_AUTONOMY: f64 = 0.5;
-/// Intercept of S* [spec −0.5].
-pub const CAL_EFFICACY: f64 = -2.3;
-/// Intercept of R* [spec −1.5].
-pub const CAL_RELATEDNESS: f64 = -2.25;
-/// Intercept of C* [spec −1.0].
-pub const CAL_CLARITY: f64 = -2.0;
-/// Intercept of U* [spec −1.0].
-pub const CAL_USEFULNESS: f64 = -1.7;
-/// Intercept of Dev* [spec −1.0].
-pub const CAL_DEVELOPMENT: f64 = -1.55;
-/// Intercept of ι* [spec −2.0].
-pub const CAL_MOTIVATION: f64 = -2.5;
-/// Intercept of g* [spec −1.7].
-pub const CAL_ENGAGEMENT: f64 = -1.9;
-/// Intercept of τ* [spec −1.0].
-pub const CAL_TRUST: f64 = -1.5;
-
 /// Inputs of the need-satisfaction targets (R1).
 pub struct NeedInputs {
     pub kappa: f64,
@@ -106,32 +85,37 @@ pub struct NeedInputs {
     pub training_days: f64,
 }
 
-/// R1 targets: (A*, S*, R*, C*, U*, Dev*).
-pub fn need_targets(i: &NeedInputs) -> [f64; 6] {
+/// R1 targets: (A*, S*, R*, C*, U*, Dev*), with the calibrated intercepts of `c` (MODEL-SPEC's
+/// intercepts hold the initial population near Gallup levels only at day 0; the calibrated
+/// ones keep the balanced preset, the calibration anchor, at Gallup-like levels over two years).
+pub fn need_targets(i: &NeedInputs, c: &Coefficients) -> [f64; 6] {
     [
         sigmoid(
-            CAL_AUTONOMY - 1.0 * i.kappa * i.monitoring - 1.5 * i.micro + 2.0 * i.experiment_time,
+            c.autonomy_intercept - 1.0 * i.kappa * i.monitoring - 1.5 * i.micro
+                + 2.0 * i.experiment_time,
         ),
         sigmoid(
-            CAL_EFFICACY + 2.0 * i.competence + 1.0 * i.success - 1.0 * i.punished
+            c.efficacy_intercept + 2.0 * i.competence + 1.0 * i.success - 1.0 * i.punished
                 + 0.5 * i.coaching,
         ),
         sigmoid(
-            CAL_RELATEDNESS
+            c.relatedness_intercept
                 + 1.5 * i.trust
                 + 1.0 * i.safety
                 + 0.5 * i.one_on_one
                 + 0.5 * i.relationships,
         ),
         sigmoid(
-            CAL_CLARITY + 1.5 * i.vision + 0.8 * i.one_on_one + 0.6 * i.kpi_clarity - 1.0 * i.churn,
+            c.clarity_intercept + 1.5 * i.vision + 0.8 * i.one_on_one + 0.6 * i.kpi_clarity
+                - 1.0 * i.churn,
         ),
-        sigmoid(CAL_USEFULNESS + 2.0 * i.alignment + 0.5 * i.customer_feedback),
-        sigmoid(CAL_DEVELOPMENT + 0.12 * i.training_days + 0.8 * i.coaching),
+        sigmoid(c.usefulness_intercept + 2.0 * i.alignment + 0.5 * i.customer_feedback),
+        sigmoid(c.development_intercept + 0.12 * i.training_days + 0.8 * i.coaching),
     ]
 }
 
 /// R2: autonomous motivation target ι* with crowding-out coefficient γ_co = 1.0.
+#[allow(clippy::too_many_arguments)]
 pub fn motivation_target(
     autonomy: f64,
     efficacy: f64,
@@ -140,9 +124,10 @@ pub fn motivation_target(
     fit: f64,
     kappa: f64,
     autonomy_support: f64,
+    c: &Coefficients,
 ) -> f64 {
     sigmoid(
-        CAL_MOTIVATION
+        c.motivation_intercept
             + 1.5 * autonomy
             + 1.0 * efficacy
             + 0.8 * relatedness
@@ -166,13 +151,10 @@ pub struct EngagementInputs {
     pub offset: f64,
 }
 
-/// Effect of the manager's skill z-score on engagement, β_q (tuned for SF-10).
-pub const BETA_MANAGER: f64 = 0.45;
-
-/// R3: engagement target g*.
-pub fn engagement_target(i: &EngagementInputs) -> f64 {
+/// R3: engagement target g*, with the intercept and the manager-skill effect β_q of `c`.
+pub fn engagement_target(i: &EngagementInputs, c: &Coefficients) -> f64 {
     sigmoid(
-        CAL_ENGAGEMENT
+        c.engagement_intercept
             + 1.6 * i.motivation
             + 1.0 * i.clarity
             + 0.8 * i.development
@@ -181,7 +163,7 @@ pub fn engagement_target(i: &EngagementInputs) -> f64 {
             - 1.5 * i.hindrance
             - 1.2 * i.exhaustion
             + 0.5 * (i.manager_engagement - 0.5)
-            + BETA_MANAGER * i.manager_skill
+            + c.manager_skill_effect * i.manager_skill
             + i.offset,
     )
 }
@@ -270,7 +252,8 @@ pub fn gaming_propensity(
     )
 }
 
-/// R7: trust target τ*.
+/// R7: trust target τ*, with the intercept of `c`.
+#[allow(clippy::too_many_arguments)]
 pub fn trust_target(
     one_on_one: f64,
     manager_skill: f64,
@@ -279,9 +262,10 @@ pub fn trust_target(
     punishment_rate: f64,
     kappa: f64,
     supportive: f64,
+    c: &Coefficients,
 ) -> f64 {
     sigmoid(
-        CAL_TRUST
+        c.trust_intercept
             + 1.2 * one_on_one
             + 0.6 * manager_skill
             + 1.0 * failure_tolerance
@@ -291,25 +275,34 @@ pub fn trust_target(
     )
 }
 
-/// Response of hours to a missed target, per unit of relative gap (MODEL-SPEC R8).
-pub const HOURS_GAP_GAIN: f64 = 5.0;
-
-/// R8: hours target h* [h/week] under cap `cap`, KPI pressure and unplanned backlog per head.
-pub fn hours_target(cap: f64, kappa: f64, pressure: f64, gap: f64, unplanned_per_head: f64) -> f64 {
-    let push = kappa * pressure * HOURS_GAP_GAIN * (-gap).max(0.0)
+/// R8: hours target h* [h/week] under cap `cap`, KPI pressure and unplanned backlog per head,
+/// with the response to a missed target G_h of `c`.
+pub fn hours_target(
+    cap: f64,
+    kappa: f64,
+    pressure: f64,
+    gap: f64,
+    unplanned_per_head: f64,
+    c: &Coefficients,
+) -> f64 {
+    let push = kappa * pressure * c.hours_gap_gain * (-gap).max(0.0)
         + 0.5 * (unplanned_per_head - 1.0).max(0.0);
     cap.min(40.0 + 10.0 * push)
 }
 
-/// R8: exhaustion target x*.
+/// R8: exhaustion target x*, with the intercept of `c`.
 pub fn exhaustion_target(
     hours: f64,
     hindrance: f64,
     support: f64,
     autonomy: f64,
     offset: f64,
+    c: &Coefficients,
 ) -> f64 {
-    (0.18 + 0.35 * (hours - 40.0).max(0.0) / 10.0 + 0.30 * hindrance + 0.15 * (1.0 - support)
+    (c.exhaustion_intercept
+        + 0.35 * (hours - 40.0).max(0.0) / 10.0
+        + 0.30 * hindrance
+        + 0.15 * (1.0 - support)
         - 0.10 * autonomy
         + offset)
         .clamp(0.0, 1.0)
@@ -408,20 +401,9 @@ pub fn alignment(vision: f64, direction_cos: f64, kappa: f64, kpi_cos: f64) -> f
         + (1.0 - vision) * (kappa * kpi_cos.max(0.0) + (1.0 - kappa) * 0.35)
 }
 
-/// R15: gradient of the quit hazard in engagement, β_g [per unit of g]. MODEL-SPEC gives 2.0
-/// and names its calibration target: turnover in the top engagement quartile 21-51% below the
-/// bottom quartile (Gallup Q12, a comparison of business units). Measured over teams (SF-11),
-/// 2.0 gives 64%; half of it, with the trust gradient halved alike, gives about 44%.
-pub const QUIT_ENGAGEMENT_GRADIENT: f64 = 1.0;
-/// R15: gradient of the quit hazard in trust [per unit of τ]; MODEL-SPEC 1.5, halved with β_g.
-pub const QUIT_TRUST_GRADIENT: f64 = 0.75;
-
-/// R15: base quit hazard h₀ [per working day]. Spec 0.00051 (12%/yr at the reference state);
-/// calibrated so that the balanced preset, whose coaching time and competence growth lower the
-/// hazard, sits near 12%/yr (SF-11).
-pub const QUIT_BASE: f64 = 0.0007;
-
-/// R15: daily quit hazard [per working day].
+/// R15: daily quit hazard [per working day], with the base hazard h₀ and the gradients β_g,
+/// β_τ of `c`. MODEL-SPEC names β_g's calibration target: turnover in the top engagement
+/// quartile 21-51% below the bottom quartile (Gallup Q12, a comparison of business units).
 pub fn quit_hazard(
     engagement: f64,
     trust: f64,
@@ -429,9 +411,10 @@ pub fn quit_hazard(
     burned_out: bool,
     labor_market: f64,
     time_coach: f64,
+    c: &Coefficients,
 ) -> f64 {
-    QUIT_BASE
-        * (QUIT_ENGAGEMENT_GRADIENT * (0.54 - engagement) + QUIT_TRUST_GRADIENT * (0.6 - trust)
+    c.quit_base_hazard
+        * (c.quit_engagement_gradient * (0.54 - engagement) + c.quit_trust_gradient * (0.6 - trust)
             - 1.0 * (competence - 0.57))
             .exp()
         * if burned_out { 2.0 } else { 1.0 }
@@ -443,12 +426,12 @@ pub fn quit_hazard(
 ///
 /// Assumption pending R16: the model has no manager engagement or exhaustion dynamics (g_j is
 /// fixed at 0.5), so the hazard is R15's at the reference state, where every gradient term is
-/// zero: the professional base rate h₀ = 0.0007 per day times the labor-market factor ℓ(t),
-/// about 16% a year at ℓ = 1. No one coaches the manager, so R15's attention term does not
+/// zero: the professionals' base rate h₀ of `c` (0.0007 per day by default) times the
+/// labor-market factor ℓ(t), about 16% a year at ℓ = 1 and the default h₀. No one coaches the manager, so R15's attention term does not
 /// apply. `factor` is the scenario's `manager_quit_factor` (0, the default, switches manager
 /// exits off).
-pub fn manager_quit_hazard(labor_market: f64, factor: f64) -> f64 {
-    QUIT_BASE * labor_market * factor
+pub fn manager_quit_hazard(labor_market: f64, factor: f64, c: &Coefficients) -> f64 {
+    c.quit_base_hazard * labor_market * factor
 }
 
 #[cfg(test)]
@@ -492,15 +475,18 @@ mod tests {
     #[test]
     fn quit_hazard_is_near_twelve_percent_a_year_with_balanced_coaching() {
         // Reference state with the balanced preset's coaching time (0.30): about 12% a year.
-        let yearly = 1.0 - (-quit_hazard(0.54, 0.6, 0.57, false, 1.0, 0.3) * DAYS_PER_YEAR).exp();
+        let c = Coefficients::default();
+        let yearly =
+            1.0 - (-quit_hazard(0.54, 0.6, 0.57, false, 1.0, 0.3, &c) * DAYS_PER_YEAR).exp();
         assert!((yearly - 0.125).abs() < 0.01, "{yearly}");
     }
 
     #[test]
     fn manager_quit_hazard_is_about_sixteen_percent_a_year() {
-        let yearly = 1.0 - (-manager_quit_hazard(1.0, 1.0) * DAYS_PER_YEAR).exp();
+        let c = Coefficients::default();
+        let yearly = 1.0 - (-manager_quit_hazard(1.0, 1.0, &c) * DAYS_PER_YEAR).exp();
         assert!((yearly - 0.161).abs() < 0.002, "{yearly}");
-        assert_eq!(manager_quit_hazard(1.3, 0.0), 0.0);
+        assert_eq!(manager_quit_hazard(1.3, 0.0, &c), 0.0);
     }
 
     #[test]

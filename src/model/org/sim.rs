@@ -13,7 +13,7 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
 use super::metrics::{index, outcome_index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
-use super::params::{Disturbances, Organization};
+use super::params::{Coefficients, Disturbances, Organization};
 use super::rules::{self, sigmoid, tau, DAYS_PER_YEAR};
 use crate::engine::{EventQueue, Relaxing, Slot};
 use crate::model::Record;
@@ -75,10 +75,6 @@ const MANAGER_VACANCY_SIGMA: f64 = 0.4;
 const RAMP_TAU: f64 = 47.0;
 /// Size of the rework an escaped defect causes, as a share of the item's size [A].
 const DEFECT_REWORK_SHARE: f64 = 0.3;
-/// SD of the individual offset ε^g on the engagement target [logit units] (calibration; spec
-/// 0.1): keeps the spread of engagement near Gallup's (SD about 0.19) once the initial Beta
-/// distribution has relaxed, so both Gallup shares hold together (SF-05).
-const ENGAGEMENT_OFFSET_SD: f64 = 0.3;
 /// End of the first quarter, when the early outcomes are recorded [working days].
 const FIRST_QUARTER_DAY: f64 = 63.0;
 /// Reviews up to this day count as early for SF-06 [working days].
@@ -87,11 +83,6 @@ const DECOUPLING_EARLY_END: f64 = 125.0;
 const DECOUPLING_LATE_START: f64 = 375.0;
 /// Reviews from this day on count toward the bunching statistics of SF-08 [working days].
 const BUNCHING_FROM_DAY: f64 = 125.0;
-/// Goal erosion: share of a relative miss by which the target gives way at a review
-/// (assumption; MODEL-SPEC cites Oliva & Sterman for R11 but gives no rule).
-const GOAL_EROSION: f64 = 0.3;
-/// Time constant of felt KPI pressure relaxing toward neutral [working days] (assumption).
-const PRESSURE_TAU: f64 = 30.0;
 /// Length of the baseline period from which KPI targets are set [working days].
 const BASELINE_DAYS: f64 = 63.0;
 /// Weekly team update period [working days].
@@ -410,6 +401,8 @@ pub struct Replication<'a> {
     levers: &'a Levers,
     org: &'a Organization,
     dist: &'a Disturbances,
+    /// The calibrated coefficients (docs/MODEL.md section 4).
+    coef: &'a Coefficients,
     horizon: f64,
     grid: &'a [f64],
     now: f64,
@@ -524,6 +517,7 @@ impl<'a> Replication<'a> {
         levers: &'a Levers,
         org: &'a Organization,
         dist: &'a Disturbances,
+        coef: &'a Coefficients,
         horizon: f64,
         grid: &'a [f64],
         streams: &Streams,
@@ -568,6 +562,7 @@ impl<'a> Replication<'a> {
             levers,
             org,
             dist,
+            coef,
             horizon,
             grid,
             now: 0.0,
@@ -625,7 +620,12 @@ impl<'a> Replication<'a> {
                     .collect(),
                 dependencies,
                 target: f64::NAN,
-                pressure: Relaxing::new(1.0, 0.0, PRESSURE_TAU, PRESSURE_TAU),
+                pressure: Relaxing::new(
+                    1.0,
+                    0.0,
+                    self.coef.pressure_tau_days,
+                    self.coef.pressure_tau_days,
+                ),
                 near: 0.0,
                 gap: 0.0,
                 attainment: 1.0,
@@ -771,7 +771,7 @@ impl<'a> Replication<'a> {
         let engagement = beta(rng, a, b);
         let exhaustion = beta(rng, 2.0, 5.0);
         let offset_exhaustion = 0.15 * normal(rng);
-        let offset_engagement = ENGAGEMENT_OFFSET_SD * normal(rng);
+        let offset_engagement = self.coef.engagement_offset_sd * normal(rng);
         let quit_threshold = exp1(&mut self.person_rngs[p][R_QUIT]);
         let experiment_threshold = exp1(&mut self.person_rngs[p][R_EXPERIMENT]);
         let relax = |v: f64, t: f64| Relaxing::new(v, now, t, t);
@@ -1268,6 +1268,7 @@ impl Replication<'_> {
     fn update_team(&mut self, k: usize) {
         let t = self.now;
         let lv = self.levers;
+        let coef = self.coef;
         let members = self.teams[k].members.clone();
         let present: Vec<usize> = members
             .iter()
@@ -1324,11 +1325,12 @@ impl Replication<'_> {
             for r in &mut team.relationships {
                 r.set_target(t, r_target);
             }
-            // R16 (upskilling): dq/dt = 0.0002 mgr_train - 0.0005 (q - q0), Euler over a week:
-            // about +0.3 SD after a year at 6 days a year. No one is trained in a vacancy.
+            // R16 (upskilling): dq/dt = u mgr_train - 0.0005 (q - q0), Euler over a week, with
+            // u = `manager_upskilling` (0.0002 by default): about +0.3 SD after a year at 6 days
+            // a year. No one is trained in a vacancy.
             if team.manager.present {
                 team.manager_skill += UPDATE_PERIOD
-                    * (0.0002 * lv.manager_training_days
+                    * (coef.manager_upskilling * lv.manager_training_days
                         - 0.0005 * (team.manager_skill - team.manager_skill_start));
             }
         }
@@ -1343,6 +1345,7 @@ impl Replication<'_> {
     fn update_person(&mut self, p: usize, autonomy_support: f64, monitoring: f64) {
         let t = self.now;
         let lv = self.levers;
+        let coef = self.coef;
         let k = self.people[p].team;
         let leadership = self.leadership(p);
         let alignment = self.alignment(k);
@@ -1387,26 +1390,29 @@ impl Replication<'_> {
         let trust = person.trust.at(t);
 
         // R1: needs, clarity, usefulness, development.
-        let needs = rules::need_targets(&rules::NeedInputs {
-            kappa: lv.kappa,
-            monitoring,
-            micro: leadership.micro,
-            experiment_time: lv.experiment_time,
-            competence,
-            success: person.success,
-            punished: person.punished,
-            coaching,
-            trust,
-            safety,
-            one_on_one,
-            relationships,
-            vision,
-            kpi_clarity,
-            churn,
-            alignment,
-            customer_feedback,
-            training_days: lv.training_days,
-        });
+        let needs = rules::need_targets(
+            &rules::NeedInputs {
+                kappa: lv.kappa,
+                monitoring,
+                micro: leadership.micro,
+                experiment_time: lv.experiment_time,
+                competence,
+                success: person.success,
+                punished: person.punished,
+                coaching,
+                trust,
+                safety,
+                one_on_one,
+                relationships,
+                vision,
+                kpi_clarity,
+                churn,
+                alignment,
+                customer_feedback,
+                training_days: lv.training_days,
+            },
+            coef,
+        );
         person.autonomy.set_target(t, needs[0]);
         person.efficacy.set_target(t, needs[1]);
         person.relatedness.set_target(t, needs[2]);
@@ -1427,24 +1433,28 @@ impl Replication<'_> {
                 fit,
                 lv.kappa,
                 autonomy_support,
+                coef,
             ),
         );
 
         // R3: engagement.
         person.engagement.set_target(
             t,
-            rules::engagement_target(&rules::EngagementInputs {
-                motivation,
-                clarity: person.clarity.at(t),
-                development: person.development.at(t),
-                mastery_climate: mastery,
-                challenge,
-                hindrance,
-                exhaustion,
-                manager_engagement: 0.5,
-                manager_skill: skill,
-                offset: person.offset_engagement,
-            }),
+            rules::engagement_target(
+                &rules::EngagementInputs {
+                    motivation,
+                    clarity: person.clarity.at(t),
+                    development: person.development.at(t),
+                    mastery_climate: mastery,
+                    challenge,
+                    hindrance,
+                    exhaustion,
+                    manager_engagement: 0.5,
+                    manager_skill: skill,
+                    offset: person.offset_engagement,
+                },
+                coef,
+            ),
         );
 
         // R7: trust.
@@ -1458,6 +1468,7 @@ impl Replication<'_> {
                 punish_rate,
                 lv.kappa,
                 supportive,
+                coef,
             ),
         );
 
@@ -1491,8 +1502,14 @@ impl Replication<'_> {
         );
 
         // R8: hours and exhaustion.
-        let mut hours =
-            rules::hours_target(lv.hours_cap, lv.kappa, pressure, gap, unplanned_per_head);
+        let mut hours = rules::hours_target(
+            lv.hours_cap,
+            lv.kappa,
+            pressure,
+            gap,
+            unplanned_per_head,
+            coef,
+        );
         if person.relief_until > t {
             hours = hours.min(40.0);
         }
@@ -1504,6 +1521,7 @@ impl Replication<'_> {
             support,
             autonomy,
             person.offset_exhaustion,
+            coef,
         );
         if person.shock_until > t {
             x_target = (x_target + 0.2).min(1.0);
@@ -2109,7 +2127,7 @@ impl Replication<'_> {
             team.pressure.jump(t, 2.0 * lv.kappa * gap.abs(), 1.0, 2.0);
             punitive = u_punish < lv.punishment * (gap.abs() / 0.1).min(1.0);
             // Goal erosion (Oliva & Sterman 2001): a missed target drifts toward performance.
-            team.target *= 1.0 - GOAL_EROSION * gap.abs().min(1.0);
+            team.target *= 1.0 - self.coef.goal_erosion * gap.abs().min(1.0);
         } else {
             team.pressure.jump(t, -0.2, 1.0, 2.0);
             team.target *= 1.0 + lv.ratchet;
@@ -2279,7 +2297,7 @@ impl Replication<'_> {
             return;
         }
         let t = self.now;
-        let hazard = rules::manager_quit_hazard(self.labor_market, factor);
+        let hazard = rules::manager_quit_hazard(self.labor_market, factor, self.coef);
         let slot = self.manager_slot(k);
         let manager = &mut self.teams[k].manager;
         if !manager.present || manager.notice {
@@ -2398,6 +2416,7 @@ impl Replication<'_> {
             person.burned_out,
             labor_market,
             time_coach,
+            self.coef,
         );
         person.quit_accumulated += person.quit_rate * (t - person.quit_since);
         person.quit_since = t;
@@ -2982,7 +3001,8 @@ mod tests {
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
-        Replication::new(levers, &org, dist, 500.0, &grid, &streams).run(&mut record);
+        let coef = Coefficients::default();
+        Replication::new(levers, &org, dist, &coef, 500.0, &grid, &streams).run(&mut record);
         (specs.iter().map(|m| m.name).collect(), record.outcomes)
     }
 
