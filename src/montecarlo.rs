@@ -80,7 +80,10 @@ impl Aggregate {
                 let (record, baseline) = (&records[p], &records[0]);
                 for (m, &x) in record.outcomes.iter().enumerate() {
                     aggregate.outcomes[m].push(x);
-                    aggregate.paired_difference[m].push(x - baseline.outcomes[m]);
+                    let difference = x - baseline.outcomes[m];
+                    if !difference.is_nan() {
+                        aggregate.paired_difference[m].push(difference);
+                    }
                 }
             }
             aggregate

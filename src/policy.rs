@@ -189,10 +189,16 @@ pub fn balanced() -> Levers {
 /// The time shares still sum to 1.
 pub fn blend(from: &Levers, to: &Levers, w: f64) -> Levers {
     let mix = |a: f64, b: f64| (1.0 - w) * a + w * b;
-    let pick = |a, b| if w < 0.5 { a } else { b };
+    fn pick<T>(w: f64, a: T, b: T) -> T {
+        if w < 0.5 {
+            a
+        } else {
+            b
+        }
+    }
     Levers {
         kappa: mix(from.kappa, to.kappa),
-        kpi_set: pick(from.kpi_set, to.kpi_set),
+        kpi_set: pick(w, from.kpi_set, to.kpi_set),
         review_period_days: mix(from.review_period_days, to.review_period_days),
         target_stretch: mix(from.target_stretch, to.target_stretch),
         ratchet: mix(from.ratchet, to.ratchet),
@@ -203,7 +209,7 @@ pub fn blend(from: &Levers, to: &Levers, w: f64) -> Levers {
         time_relate: mix(from.time_relate, to.time_relate),
         time_vision: mix(from.time_vision, to.time_vision),
         time_individual: mix(from.time_individual, to.time_individual),
-        style: if w < 0.5 { from.style } else { to.style },
+        style: pick(w, from.style, to.style),
         experiment_time: mix(from.experiment_time, to.experiment_time),
         failure_tolerance: mix(from.failure_tolerance, to.failure_tolerance),
         hours_cap: mix(from.hours_cap, to.hours_cap),

@@ -245,8 +245,12 @@ impl Default for Distribution {
 }
 
 impl Distribution {
-    /// Adds one observation.
+    /// Adds one observation; a missing one (NaN, e.g. a replacement cost in a replication
+    /// without leavers) is skipped, so `n` counts the replications that have a value.
     pub fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
         self.moments.push(x);
         for q in &mut self.quantiles {
             q.push(x);
@@ -353,6 +357,21 @@ impl MmcTheory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distributions_skip_missing_values() {
+        let mut d = Distribution::default();
+        for x in [1.0, f64::NAN, 3.0] {
+            d.push(x);
+        }
+        let summary = d.summary();
+        assert_eq!(summary.n, 2);
+        assert_eq!(summary.mean, 2.0);
+        let mut empty = Distribution::default();
+        empty.push(f64::NAN);
+        assert_eq!(empty.summary().n, 0);
+        assert!(empty.summary().mean.is_nan());
+    }
 
     #[test]
     fn erlang_c_matches_reference_table() {

@@ -202,15 +202,23 @@ impl Results {
             .outcomes
             .retain(|o| summary.policies.contains(&o.policy));
         let baseline = summary.policies[0].clone();
+        let saved: std::collections::HashMap<(&str, &str, &str), &Comparison> = self
+            .summary
+            .comparisons
+            .iter()
+            .map(|c| {
+                (
+                    (c.policy.as_str(), c.baseline.as_str(), c.metric.as_str()),
+                    c,
+                )
+            })
+            .collect();
         summary.comparisons.clear();
         for policy in &summary.policies[1..] {
             for metric in &self.replications.metrics {
-                let saved =
-                    self.summary.comparisons.iter().find(|c| {
-                        c.policy == *policy && c.baseline == baseline && c.metric == *metric
-                    });
-                let comparison = match saved {
-                    Some(c) => c.clone(),
+                let key = (policy.as_str(), baseline.as_str(), metric.as_str());
+                let comparison = match saved.get(&key) {
+                    Some(c) => (*c).clone(),
                     None => self.paired_difference(policy, &baseline, metric),
                 };
                 summary.comparisons.push(comparison);

@@ -482,6 +482,19 @@ impl RawScenario {
         for (i, policy) in self.policies.iter().enumerate() {
             let prefix = format!("policies[{i}]");
             let name = validate_policy_name(&format!("{prefix}.name"), &policy.name, &policies)?;
+            let management = [
+                ("preset", policy.preset.is_some()),
+                ("toward", policy.toward.is_some()),
+                ("weight", policy.weight.is_some()),
+                ("levers", policy.levers.is_some()),
+            ];
+            if let Some((key, _)) = management.iter().find(|(_, set)| *set) {
+                return Err(Invalid::new(
+                    format!("{prefix}.{key}"),
+                    "management levers apply only to `[organization]` scenarios",
+                    "`[policies.queue]` overrides in a `[queue]` scenario",
+                ));
+            }
             let over = policy.queue.clone().unwrap_or_default();
             let params = validate_queue_params(
                 &format!("{prefix}.queue"),

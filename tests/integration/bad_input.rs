@@ -318,3 +318,15 @@ fn coefficients_are_checked_and_located() {
     assert!(err.contains("f.toml:9:2:"), "{err}");
     assert!(err.contains("no `[coefficients]` with `[queue]`"), "{err}");
 }
+
+#[test]
+fn management_keys_in_a_queue_scenario_are_rejected() {
+    let text = format!("{VALID}\n[[policies]]\nname = \"a\"\ntoward = \"kpi-hevy\"\nweight = 7\n");
+    let err = rejected("f.toml", Some(&text));
+    assert!(err.contains("f.toml:12:1:"), "{err}");
+    assert!(err.contains("policies[0].toward"), "{err}");
+    assert!(err.contains("only to `[organization]`"), "{err}");
+    let text = format!("{VALID}\n[[policies]]\nname = \"a\"\npreset = \"balanced\"\n");
+    let err = rejected("f.toml", Some(&text));
+    assert!(err.contains("policies[0].preset"), "{err}");
+}

@@ -523,7 +523,7 @@ fn sf11_replacement_cost_per_professional_leaver() {
     );
 }
 
-/// Paired runs of `preset` with manager exits on (the default hazard) and off, same seeds:
+/// Paired runs of `preset` with manager exits on (`manager_quit_factor = 1`) and off, same seeds:
 /// `[on, off][replication]`.
 fn manager_exits_on_and_off(preset: &str, seed: u64, replications: u64) -> [Vec<Record>; 2] {
     let policies = policy(preset, preset, "");
@@ -762,9 +762,9 @@ fn hours_cap_sweep() -> ([f64; 7], Vec<Vec<Record>>, Vec<Vec<f64>>) {
     (caps, r, throughput)
 }
 
-/// Index of the cap with the highest mean throughput.
-fn peak_cap(throughput: &[Vec<f64>]) -> usize {
-    let means: Vec<f64> = throughput
+/// Index of the cap with the highest mean of `values` (one column of replications per cap).
+fn peak_cap(values: &[Vec<f64>]) -> usize {
+    let means: Vec<f64> = values
         .iter()
         .map(|v| welford(v.iter().copied()).mean())
         .collect();
@@ -775,7 +775,8 @@ fn peak_cap(throughput: &[Vec<f64>]) -> usize {
 
 /// SF-12 (emergent): an interior optimal hours cap. H_max in {40, 42.5, 45, 47.5, 50, 55, 60}
 /// under KPI-heavy pressure, one year; seed 12, 200 paired replications. Pass: size-weighted
-/// throughput peaks at a cap in [42.5, 50]; burnout prevalence at 60 h is above that at 40 h
+/// throughput and J_true with terminal value both peak at a cap in [42.5, 50]; J_true at the
+/// peak is above J_true at 60 h (paired CI); burnout prevalence at 60 h is above that at 40 h
 /// (paired CI).
 #[test]
 fn sf12_interior_optimal_hours_cap() {
@@ -786,6 +787,15 @@ fn sf12_interior_optimal_hours_cap() {
         "peak at {}",
         caps[peak]
     );
+    let j: Vec<Vec<f64>> = r.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
+    let j_peak = peak_cap(&j);
+    let (d, lo, _) = paired(&j[j_peak], &j[caps.len() - 1]);
+    eprintln!(
+        "SF-12 J_true + TV peaks at {} h; J(peak) - J(60 h) {d:.2} S (lower {lo:.2})",
+        caps[j_peak]
+    );
+    assert!((42.5..=50.0).contains(&caps[j_peak]));
+    assert!(lo > 0.0);
     let burnout = |i: usize| outcome(&r[i], "burnout_share");
     let (d, lo, _) = paired(&burnout(caps.len() - 1), &burnout(0));
     eprintln!("SF-12 burnout 60 h - 40 h {d:.3} (lower {lo:.3})");
@@ -942,7 +952,8 @@ fn sf08_bunching_just_above_targets() {
 /// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its
 /// percentile-bootstrap CI (2,000 resamples of replications) inside [0.8, 1.2]. Seed 8, 200
 /// replications. Audits act twice: they deter (π_G falls with p_aud, R6) and a caught window's
-/// verified figure replaces the reported one.
+/// verified figure replaces the reported one; the second part removes caught misreports from
+/// the reported gaps by construction (deterrence alone leaves about 1.24).
 #[test]
 fn sf08_audits_remove_the_bunching() {
     let audited = scenario(
@@ -997,15 +1008,14 @@ fn spearman_with_order(values: &[f64]) -> f64 {
 
 /// SF-06 (emergent): KPI-value decoupling grows with pressure and time. The KPI-heavy preset
 /// with κ in {0.2, 0.35, 0.5, 0.65, 0.8, 0.95}; seed 6, 100 paired replications; team-review
-/// windows pooled across replications; 95% percentile bootstrap over replications (1,000
-/// resamples, seed 2026). Early windows are the review windows in days 0-125 (baseline reviews
+/// windows pooled across replications; 95% percentile bootstrap over replications (2,000
+/// resamples, seed 2026, stream 1). Early windows are the review windows in days 0-125 (baseline reviews
 /// included, each covering the days since the previous review), late ones from day 375. Pass: the late correlation of items closed with true value falls
 /// with κ (bootstrap CI of the Spearman coefficient below 0); at κ = 0.8 it is not above the
 /// early one (CI lower bound of early − late above −0.05); the KPI-truth gap at day 500 is larger at κ = 0.95 than at 0.2 and,
 /// at κ = 0.8, larger at day 500 than at day 126 (paired CIs).
 #[test]
 fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
-    use rand::Rng;
     let kappas = [0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
     let policies: String = kappas
         .iter()
@@ -1031,32 +1041,25 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
         .collect();
     eprintln!("SF-06 early correlation by kappa: {early:.3?}");
     eprintln!("SF-06 late correlation by kappa:  {late:.3?}");
-    let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, 1);
-    let mut spearman = Vec::new();
-    let mut drop_at_08 = Vec::new();
-    for _ in 0..1000 {
-        let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-        let late_b: Vec<f64> = r
+    let (rho, rho_lo, rho_hi) = bootstrap(n, 1, |rows| {
+        let late: Vec<f64> = r
             .iter()
-            .map(|p| pooled_correlation(p, &rows, "decoupling_late"))
+            .map(|p| pooled_correlation(p, rows, "decoupling_late"))
             .collect();
-        spearman.push(spearman_with_order(&late_b));
-        drop_at_08.push(pooled_correlation(&r[4], &rows, "decoupling_early") - late_b[4]);
-    }
-    spearman.sort_by(f64::total_cmp);
-    drop_at_08.sort_by(f64::total_cmp);
+        spearman_with_order(&late)
+    });
+    let (drop, drop_lo, drop_hi) = bootstrap(n, 1, |rows| {
+        pooled_correlation(&r[4], rows, "decoupling_early")
+            - pooled_correlation(&r[4], rows, "decoupling_late")
+    });
     eprintln!(
-        "SF-06 Spearman(late corr, kappa) {:.2} (CI {:.2} to {:.2}); early - late at 0.8: {:.3} (CI {:.3} to {:.3})",
-        spearman_with_order(&late), spearman[24], spearman[974], early[4] - late[4], drop_at_08[24], drop_at_08[974]
+        "SF-06 Spearman(late corr, kappa) {rho:.2} (CI {rho_lo:.2} to {rho_hi:.2}); early - late at 0.8: {drop:.3} (CI {drop_lo:.3} to {drop_hi:.3})"
     );
+    assert!(rho_hi < 0.0, "late correlation does not fall with kappa");
+    // MODEL-SPEC also asks for a drop of at least 0.1 at κ = 0.8, which the model misses: see
+    // sf06_correlation_drops_over_time_at_kappa_08 (ignored).
     assert!(
-        spearman[974] < 0.0,
-        "late correlation does not fall with kappa"
-    );
-    // MODEL-SPEC also asks for a drop of at least 0.1 at κ = 0.8; the model gives 0.04 (CI 0.00
-    // to 0.09): see sf06_correlation_drops_over_time_at_kappa_08 (ignored).
-    assert!(
-        drop_at_08[24] > -0.05,
+        drop_lo > -0.05,
         "late correlation above the early one at kappa 0.8"
     );
     let end = s.grid().len() - 1;

@@ -94,8 +94,8 @@ pub struct Disturbances {
     pub estimation_noise: f64,
     /// Multiplier on the managers' quit hazard h₀·ℓ(t) (R15, manager exit), 0 to 10: 1 gives
     /// about 16% a year at ℓ = 1. Default 0, manager exits off: the calibrated intercepts
-    /// predate them, and with them on the balanced preset's engaged share falls below its
-    /// SF-05 band (docs/MODEL.md).
+    /// predate them, and with them on the confidence interval of the balanced preset's
+    /// engaged share reaches below its SF-05 band (docs/MODEL.md).
     pub manager_quit_factor: f64,
 }
 

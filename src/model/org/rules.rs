@@ -228,9 +228,13 @@ pub fn work_rate(
         * (1.0 - 0.05 * (f64::from(wip) - 1.0).max(0.0))
 }
 
+/// Time constant of the onboarding ramp [working days] (Oxford Economics: 28 weeks to full
+/// productivity, 96% at 140 d).
+pub const RAMP_TAU: f64 = 47.0;
+
 /// Onboarding ramp ρ(t) = 1 − 0.75 e^(−t/47), t days since hire (R15).
 pub fn ramp(days_since_hire: f64) -> f64 {
-    1.0 - 0.75 * (-days_since_hire / 47.0).exp()
+    1.0 - 0.75 * (-days_since_hire / RAMP_TAU).exp()
 }
 
 /// R6: gaming propensity π_G.

@@ -70,9 +70,6 @@ const MANAGER_NOTICE_DAYS: f64 = 10.0;
 const MANAGER_VACANCY_MEDIAN: f64 = 60.0;
 /// σ of the log time to fill a manager's position (as for professionals).
 const MANAGER_VACANCY_SIGMA: f64 = 0.4;
-/// Time constant of the onboarding ramp of `rules::ramp` [working days], for its closed-form
-/// shortfall (a unit test checks the two agree).
-const RAMP_TAU: f64 = 47.0;
 /// Size of the rework an escaped defect causes, as a share of the item's size [A].
 const DEFECT_REWORK_SHARE: f64 = 0.3;
 /// End of the first quarter, when the early outcomes are recorded [working days].
@@ -285,8 +282,8 @@ struct Team {
     attainment: f64,
     /// Reported attainment at this team's reviews in the first and the second year (SF-06).
     attainment_years: [crate::stats::Welford; 2],
-    /// Whether the team misreported (G3) at a review in the first or the second year (SF-08).
-    misreported_years: [bool; 2],
+    /// Whether the team misreported (G3) at a review in each year of the horizon (SF-08).
+    misreported_years: Vec<bool>,
     /// Items and true value of the current window already recorded for SF-06 (baseline reviews
     /// do not close the window, so each records only what came since the previous one).
     observed: (f64, f64),
@@ -494,7 +491,7 @@ fn lognormal(rng: &mut SimRng, median: f64, sigma: f64) -> f64 {
 /// Output lost to the onboarding ramp over the first `tenure` days of a hire,
 /// ∫₀ᵀ (1 − ρ(t)) dt for ρ = `rules::ramp` [person-days]; 0.75 × 47 ≈ 35.3 over a long tenure.
 fn ramp_shortfall(tenure: f64) -> f64 {
-    (1.0 - rules::ramp(0.0)) * RAMP_TAU * (1.0 - (-tenure.max(0.0) / RAMP_TAU).exp())
+    (1.0 - rules::ramp(0.0)) * rules::RAMP_TAU * (1.0 - (-tenure.max(0.0) / rules::RAMP_TAU).exp())
 }
 
 /// Schedules the arrivals of a Poisson process of `rate` [per day] over `[0, horizon)`.
@@ -630,7 +627,7 @@ impl<'a> Replication<'a> {
                 gap: 0.0,
                 attainment: 1.0,
                 attainment_years: Default::default(),
-                misreported_years: [false; 2],
+                misreported_years: vec![false; (self.horizon / DAYS_PER_YEAR).ceil() as usize + 1],
                 observed: (0.0, 0.0),
                 punish_rate: 0.0,
                 window: Window::default(),
@@ -2094,8 +2091,10 @@ impl Replication<'_> {
             }
         }
         let team = &mut self.teams[k];
-        let year = usize::from(t > DAYS_PER_YEAR);
-        team.attainment_years[year].push(1.0 + gap);
+        // Attainment: the first year, and all later reviews (SF-06 compares years 1 and 2).
+        team.attainment_years[usize::from(t > DAYS_PER_YEAR)].push(1.0 + gap);
+        let year = (((t - 1e-9) / DAYS_PER_YEAR).floor().max(0.0) as usize)
+            .min(team.misreported_years.len() - 1);
         team.misreported_years[year] |= misreport;
         team.attainment = 1.0 + gap;
     }
@@ -2839,14 +2838,25 @@ impl Replication<'_> {
         let positions = self.people.len() as f64;
         let out = &mut record.outcomes;
         out[..n_series].copy_from_slice(&horizon_row);
-        out[n_series] = terminal;
-        out[n_series + 1] = horizon_row[index("j_true")] + terminal;
-        out[n_series + 2] = self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
-        out[n_series + 3] = self.ledger.misreports;
-        out[n_series + 4..n_series + 8].copy_from_slice(&self.ledger.gap_bins);
-        out[n_series + 8..n_series + 12].copy_from_slice(&self.ledger.first_quarter);
+        const GAP_BINS: usize = outcome_index("reported_gaps_just_above");
+        const FIRST_QUARTER: usize = outcome_index("items_closed_q1");
+        const DECOUPLING: [usize; 2] = [
+            outcome_index("decoupling_early_n"),
+            outcome_index("decoupling_late_n"),
+        ];
+        const SPREAD: [usize; 2] = [
+            outcome_index("attainment_spread_year1"),
+            outcome_index("attainment_spread_year2"),
+        ];
+        out[outcome_index("terminal_value")] = terminal;
+        out[outcome_index("j_true_with_tv")] = horizon_row[index("j_true")] + terminal;
+        out[outcome_index("turnover_annual")] =
+            self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
+        out[outcome_index("misreports_cumulative")] = self.ledger.misreports;
+        out[GAP_BINS..GAP_BINS + 4].copy_from_slice(&self.ledger.gap_bins);
+        out[FIRST_QUARTER..FIRST_QUARTER + 4].copy_from_slice(&self.ledger.first_quarter);
         for (period, sums) in self.ledger.decoupling.iter().enumerate() {
-            let at = n_series + 12 + 6 * period;
+            let at = DECOUPLING[period];
             out[at..at + 6].copy_from_slice(&sums.as_array());
         }
         // Meyer-Gupta run-down: the SD across teams of each team's mean reported attainment in
@@ -2858,7 +2868,7 @@ impl Replication<'_> {
                     spread.push(team.attainment_years[year].mean());
                 }
             }
-            out[n_series + 24 + year] = if spread.count() > 1 {
+            out[SPREAD[year]] = if spread.count() > 1 {
                 spread.variance().sqrt()
             } else {
                 f64::NAN
@@ -2866,7 +2876,7 @@ impl Replication<'_> {
         }
         // Team-years (of the whole years inside the horizon) with at least one threshold
         // misreport (G3), which an audit of that review would catch with probability 0.7.
-        let years = ((self.horizon / DAYS_PER_YEAR).floor() as usize).min(2);
+        let years = (self.horizon / DAYS_PER_YEAR + 1e-9).floor() as usize;
         let flagged = self
             .teams
             .iter()
@@ -2877,7 +2887,7 @@ impl Replication<'_> {
                     .count()
             })
             .sum::<usize>();
-        out[n_series + 26] = if years > 0 {
+        out[outcome_index("teams_misreporting_share")] = if years > 0 {
             flagged as f64 / (years * self.teams.len()) as f64
         } else {
             f64::NAN
