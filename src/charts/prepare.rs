@@ -568,10 +568,16 @@ pub fn format_value(x: f64) -> String {
 
 /// A signed difference for a slide, with a true minus sign.
 pub fn format_signed(x: f64) -> String {
-    let text = format_value(x.abs());
-    if !x.is_finite() {
-        text
-    } else if x < 0.0 {
+    if x.is_finite() {
+        with_sign(x, format_value(x.abs()))
+    } else {
+        format_value(x)
+    }
+}
+
+/// `text`, the magnitude of `x`, with a true minus sign or a plus sign in front.
+fn with_sign(x: f64, text: String) -> String {
+    if x < 0.0 {
         format!("\u{2212}{text}")
     } else {
         format!("+{text}")
@@ -595,12 +601,11 @@ pub fn format_estimate(mean: f64, low: f64, high: f64) -> [String; 3] {
     let decimals = decimals.clamp(0, 12) as usize;
     [mean, low, high].map(|x| {
         let text = format!("{:.decimals$}", x.abs());
+        // A magnitude that rounds to zero gets no sign.
         if text.chars().all(|c| c == '0' || c == '.') {
             text
-        } else if x < 0.0 {
-            format!("\u{2212}{text}")
         } else {
-            format!("+{text}")
+            with_sign(x, text)
         }
     })
 }

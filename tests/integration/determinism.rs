@@ -173,20 +173,7 @@ fn manager_exits_keep_output_identical_for_one_and_two_threads() {
     )
     .unwrap();
     for (out, threads) in [("one", "1"), ("two", "2")] {
-        let output = orgsim(
-            dir.path(),
-            &[
-                "run",
-                file.to_str().unwrap(),
-                "--threads",
-                threads,
-                "--out",
-                out,
-                "--quiet",
-                "--no-charts",
-            ],
-        );
-        assert!(output.status.success(), "{}", stderr(&output));
+        run_replications(dir.path(), out, threads, &file, "24");
     }
     assert_same_outputs(&dir.path().join("one"), &dir.path().join("two"));
     let replications = std::fs::read_to_string(dir.path().join("one/replications.csv")).unwrap();

@@ -6,7 +6,9 @@
 //! docs/MODEL.md: *emergent* (model predictions, not tuned) or *calibration* (coefficients were
 //! tuned to them; regression guards, not evidence).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use orgsim::model::org::metrics::{index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
 use orgsim::model::{self, Record};
@@ -43,8 +45,26 @@ fn policy(name: &str, preset: &str, levers: &str) -> String {
     format!("[[policies]]\nname = \"{name}\"\npreset = \"{preset}\"\n[policies.levers]\n{levers}\n")
 }
 
-/// Records of every policy: `[policy][replication]`, paired by replication.
-fn run(scenario: &Scenario) -> Vec<Vec<Record>> {
+/// Records of every policy of a run, `[policy][replication]`, shared between tests.
+type Runs = Arc<Vec<Vec<Record>>>;
+
+/// Records of every policy: `[policy][replication]`, paired by replication. Several tests
+/// read the same runs (the same scenario, seed and replications); each distinct scenario is
+/// simulated once per test process and shared.
+fn run(scenario: &Scenario) -> Runs {
+    type Cache = Mutex<HashMap<String, Arc<OnceLock<Runs>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cell = CACHE
+        .get_or_init(Cache::default)
+        .lock()
+        .expect("run cache")
+        .entry(scenario.to_resolved_toml())
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new(simulate(scenario))).clone()
+}
+
+fn simulate(scenario: &Scenario) -> Vec<Vec<Record>> {
     let sim = model::build(scenario);
     (0..scenario.policy_names().len())
         .map(|p| {
@@ -104,7 +124,7 @@ fn crn_factor(a: &[f64], b: &[f64]) -> f64 {
     d / (welford(a.iter().copied()).variance() + welford(b.iter().copied()).variance())
 }
 
-fn kpi_vs_balanced(seed: u64, replications: u64) -> (Scenario, Vec<Vec<Record>>) {
+fn kpi_vs_balanced(seed: u64, replications: u64) -> (Scenario, Runs) {
     let policies = policy("kpi-heavy", "kpi-heavy", "") + &policy("balanced", "balanced", "");
     let s = scenario(&policies, seed, replications, 500);
     let records = run(&s);
@@ -528,7 +548,7 @@ fn sf11_replacement_cost_per_professional_leaver() {
 fn manager_exits_on_and_off(preset: &str, seed: u64, replications: u64) -> [Vec<Record>; 2] {
     let policies = policy(preset, preset, "");
     ["manager_quit_factor = 1", "manager_quit_factor = 0"]
-        .map(|d| run(&scenario_under(d, &policies, seed, replications, 500)).remove(0))
+        .map(|d| simulate(&scenario_under(d, &policies, seed, replications, 500)).remove(0))
 }
 
 /// The replacement cost per manager leaver pooled over the rows [S]: the paired loss of J_true
@@ -653,12 +673,7 @@ fn sf12_calibration_quit_hazard_ratio_burned_out_vs_other() {
     );
 }
 
-fn kappa_sweep(
-    kpi_set: &str,
-    seed: u64,
-    replications: u64,
-    horizon: u32,
-) -> (Scenario, Vec<Vec<Record>>) {
+fn kappa_sweep(kpi_set: &str, seed: u64, replications: u64, horizon: u32) -> (Scenario, Runs) {
     let policies: String = (0..=10)
         .map(|i| {
             let k = i as f64 / 10.0;
@@ -739,7 +754,7 @@ fn sf09_interior_optimum_in_kpi_intensity() {
 
 /// The SF-12 hours-cap sweep under KPI-heavy pressure, one year (seed 12, 200 paired
 /// replications, MODEL-SPEC D.0): caps, runs and size-weighted throughput per cap at day 252.
-fn hours_cap_sweep() -> ([f64; 7], Vec<Vec<Record>>, Vec<Vec<f64>>) {
+fn hours_cap_sweep() -> ([f64; 7], Runs, Vec<Vec<f64>>) {
     let caps = [40.0, 42.5, 45.0, 47.5, 50.0, 55.0, 60.0];
     let policies: String = caps
         .iter()
