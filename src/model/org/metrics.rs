@@ -17,7 +17,7 @@ const fn m(
 }
 
 /// Series metrics, recorded at every grid point (and, with [`EXTRA_OUTCOMES`], at the horizon).
-pub const SERIES: [MetricSpec; 43] = [
+pub const SERIES: [MetricSpec; 46] = [
     m("true_value_rate", "True value rate", "S per working day", "Value customers actually got over the trailing 21 working days, per day, net of defect harm (S = one annual salary)."),
     m("true_value_cumulative", "True value (cumulative)", "S", "Value delivered to customers since day 0, net of defect harm."),
     m("j_true", "Net true value J_true", "S", "True value net of wages and hiring costs since day 0, without terminal value (MODEL-SPEC C.6)."),
@@ -46,6 +46,9 @@ pub const SERIES: [MetricSpec; 43] = [
     m("hours", "Hours worked", "h per week", "Mean weekly hours of present members."),
     m("competence", "Competence", "index 0-1", "Mean task competence c."),
     m("capability", "Capability stock", "index 0-1", "Mean capability stock K (1 - technical debt) of teams."),
+    m("process_improvement", "Process improvement", "multiplier", "Mean team process-improvement multiplier Pi from successful experiments (R12); it multiplies every member's work rate (R5) and starts at 1."),
+    m("staffed_share", "Positions filled", "share of positions", "Share of member positions filled (vacancies after quits lower it)."),
+    m("incident_share", "On incidents", "share of staff", "Share of present members working on an incident (unplanned work that pre-empts everything, E2)."),
     m("vision", "Shared vision", "index 0-1", "Mean team vision clarity v."),
     m("alignment", "Alignment", "index 0-1", "Mean alignment a of team output with the true value direction."),
     m("quits_cumulative", "Quits (cumulative)", "people", "Voluntary exits of team members since day 0."),

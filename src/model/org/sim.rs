@@ -2806,6 +2806,12 @@ impl Replication<'_> {
         set("hours", mean(&|q| q.hours.at(t)));
         set("competence", mean(&|q| q.competence.at(t)));
         set("capability", team_mean(&|team| team.capability.at(t)));
+        set("process_improvement", team_mean(&|team| team.process));
+        set(
+            "staffed_share",
+            present.len() as f64 / self.people.len().max(1) as f64,
+        );
+        set("incident_share", share(&|q| q.incident.is_some()));
         set("vision", team_mean(&|team| team.vision.at(t)));
         set("alignment", alignment);
         set("quits_cumulative", self.ledger.quits);
