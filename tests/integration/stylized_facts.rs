@@ -868,9 +868,11 @@ fn crn_keeps_nearby_policies_in_step() {
 
 /// SF-04's Goodhart signature (emergent): in days 438-500 KPI-heavy still reports at least as
 /// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
-/// replications. Fails in the current calibration, where KPI-heavy's capacity erodes
-/// (capability, turnover and ramp-up, burnout) so far that even its own KPI falls below
-/// balanced in the second year; kept, ignored, as the open target (docs/MODEL.md).
+/// replications. Fails in the current calibration: KPI-heavy's planned throughput erodes
+/// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.58 of
+/// balanced's in the second year, below the 0.72 that its cherry-picking could make up, so even
+/// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
+/// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]
 #[ignore = "fails in the current calibration: KPI-heavy's reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
@@ -884,6 +886,69 @@ fn sf04_goodhart_signature_late_reported_output() {
     let (d, lo, _) = paired(&items(0), &items(1));
     eprintln!("SF-04 late items closed KPI-heavy - balanced {d:.1} (lower {lo:.1})");
     assert!(lo >= 0.0);
+}
+
+/// SF-04's Goodhart signature where the model shows it: the window in which the dashboard and
+/// true value disagree. Same runs as SF-04 (seed 4, 200 paired replications, 21-day grid). For
+/// each 63-day review quarter, the paired difference of items closed (KPI-heavy − balanced)
+/// beside the cumulative J_true lead of balanced at the quarter's end (without terminal value,
+/// so nothing is credited ahead of time). Pass (emergent; MODEL-SPEC D.0 paired CIs): in days
+/// 126–189, the third quarter and the second with targets in force, KPI-heavy closes more items
+/// (CI above 0) while balanced is already ahead on cumulative J_true (CI above 0). Also reports,
+/// per replication, the dashboard crossover: the first quarter-end from which KPI-heavy's
+/// trailing-quarter items stay below balanced's to the horizon.
+#[test]
+fn sf04_goodhart_window_in_the_first_year() {
+    let (s, r) = kpi_vs_balanced(4, 200);
+    let grid = s.grid();
+    let at = |p: usize, day: f64, metric: &str| series(&r[p], grid_index(&s, day), metric);
+    let quarter_items = |p: usize, end: f64| -> Vec<f64> {
+        let a = at(p, end - 63.0, "items_closed_cumulative");
+        let b = at(p, end, "items_closed_cumulative");
+        b.iter().zip(&a).map(|(b, a)| b - a).collect()
+    };
+    let ends: Vec<f64> = (2..8)
+        .map(|q| f64::from(q) * 63.0)
+        .filter(|&d| d <= grid[grid.len() - 1])
+        .collect();
+    for &end in &ends {
+        let (items, items_lo, items_hi) = paired(&quarter_items(0, end), &quarter_items(1, end));
+        let (lead, lead_lo, lead_hi) = paired(&at(1, end, "j_true"), &at(0, end, "j_true"));
+        eprintln!(
+            "SF-04 quarter to day {end}: items KPI-heavy - balanced {items:+.1} ({items_lo:+.1} to {items_hi:+.1}); \
+             cumulative J_true balanced - KPI-heavy {lead:+.2} S ({lead_lo:+.2} to {lead_hi:+.2})"
+        );
+    }
+    let n = r[0].len();
+    let mut crossovers: Vec<f64> = (0..n)
+        .map(|i| {
+            let behind = |end: f64| {
+                let g = |p: usize, day: f64| {
+                    r[p][i].series
+                        [grid_index(&s, day) * SERIES.len() + index("items_closed_cumulative")]
+                };
+                (g(0, end) - g(0, end - 63.0)) < (g(1, end) - g(1, end - 63.0))
+            };
+            ends.iter()
+                .copied()
+                .find(|&e| ends.iter().filter(|&&f| f >= e).all(|&f| behind(f)))
+                .unwrap_or(f64::INFINITY)
+        })
+        .collect();
+    crossovers.sort_by(f64::total_cmp);
+    eprintln!(
+        "SF-04 dashboard crossover: median quarter-end {} (quartiles {} and {})",
+        crossovers[n / 2],
+        crossovers[n / 4],
+        crossovers[3 * n / 4]
+    );
+    let (_, items_lo, _) = paired(&quarter_items(0, 189.0), &quarter_items(1, 189.0));
+    let (_, lead_lo, _) = paired(&at(1, 189.0, "j_true"), &at(0, 189.0, "j_true"));
+    assert!(
+        items_lo > 0.0,
+        "KPI-heavy not ahead on items closed in days 126-189"
+    );
+    assert!(lead_lo > 0.0, "balanced not ahead on true value by day 189");
 }
 
 /// SF-04 reverses where the theory says it should (MODEL-SPEC D.1 sensitivity requirement).
