@@ -2,7 +2,7 @@
 //!
 //! The engine knows nothing about management. A model defines its own event type `E` and drives
 //! an [`EventQueue<E>`]: it schedules events at future times, pops them in time order, and
-//! cancels whole families of pending events by bumping a generation counter. Ties in time come out
+//! reschedules or cancels the one pending event of a [`Slot`] in place. Ties in time come out
 //! in the order they were scheduled, so a run is a pure function of its random streams.
 //!
 //! Slow continuous states (engagement, trust, exhaustion...) are not ticked daily. They relax
@@ -10,7 +10,6 @@
 //! crossings have a closed-form time that the model schedules as an ordinary event.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::fmt;
 
 /// A point in simulated time [working days]. Always finite, so it has a total order.
@@ -64,49 +63,49 @@ pub enum ScheduleError {
     NotFinite(f64),
 }
 
-/// A handle to a family of cancellable events (for example "the next completion of person 7").
+/// A handle to one cancellable event (for example "the next completion of person 7").
 ///
-/// Scheduling with a slot records the slot's current generation; [`EventQueue::cancel`] bumps
-/// the generation, and every event scheduled before that is skipped when it reaches the front.
+/// A slot holds at most one pending event. Scheduling in a slot replaces its pending event, and
+/// [`EventQueue::cancel`] removes it; the calendar knows where each slot's event sits, so both
+/// are O(log n) and leave nothing behind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Slot(pub u32);
 
 struct Entry<E> {
     time: SimTime,
     seq: u64,
-    /// `u32::MAX` for events that cannot be cancelled.
+    /// `NO_SLOT` for events that cannot be cancelled.
     slot: u32,
-    generation: u32,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // `BinaryHeap` is a max-heap: reverse so the earliest (time, seq) is on top.
-        other
-            .time
-            .cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+impl<E> Entry<E> {
+    /// True when `self` comes out of the calendar before `other`: earlier time, then earlier
+    /// insertion sequence.
+    fn precedes(&self, other: &Self) -> bool {
+        match self.time.cmp(&other.time) {
+            Ordering::Less => true,
+            Ordering::Greater => false,
+            Ordering::Equal => self.seq < other.seq,
+        }
     }
 }
 
 const NO_SLOT: u32 = u32::MAX;
+/// Children per heap node: a 4-ary heap is half as deep as a binary one, which makes a pop
+/// cheaper at the price of more comparisons per level.
+const ARITY: usize = 4;
+/// The position of a slot with no pending event.
+const NOT_QUEUED: u32 = u32::MAX;
 
-/// The event calendar: a binary heap ordered by (time, insertion sequence).
+/// The event calendar: an indexed 4-ary min-heap ordered by (time, insertion sequence).
+///
+/// Every entry is live: a slot's position in the heap is tracked, so rescheduling or cancelling
+/// it moves or removes the entry in place rather than leaving a stale copy to skip later.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
-    generations: Vec<u32>,
+    heap: Vec<Entry<E>>,
+    /// Per slot: the heap index of its pending event, or `NOT_QUEUED`.
+    positions: Vec<u32>,
     now: SimTime,
     next_seq: u64,
     popped: u64,
@@ -122,8 +121,8 @@ impl<E> EventQueue<E> {
     /// An empty calendar at time zero.
     pub fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
-            generations: Vec::new(),
+            heap: Vec::new(),
+            positions: Vec::new(),
             now: SimTime::ZERO,
             next_seq: 0,
             popped: 0,
@@ -133,7 +132,7 @@ impl<E> EventQueue<E> {
     /// An empty calendar with room for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: Vec::with_capacity(capacity),
             ..Self::new()
         }
     }
@@ -143,17 +142,17 @@ impl<E> EventQueue<E> {
         self.now
     }
 
-    /// Number of events delivered by [`pop`](Self::pop) so far (stale events not counted).
+    /// Number of events delivered by [`pop`](Self::pop) so far.
     pub fn delivered(&self) -> u64 {
         self.popped
     }
 
-    /// Number of pending entries, stale ones included.
+    /// Number of pending events.
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
-    /// True when no entries are pending.
+    /// True when no events are pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
@@ -169,22 +168,98 @@ impl<E> EventQueue<E> {
         Ok(time)
     }
 
-    fn push(&mut self, time: SimTime, slot: u32, generation: u32, event: E) {
+    fn entry(&mut self, time: SimTime, slot: u32, event: E) -> Entry<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry {
+        Entry {
             time,
             seq,
             slot,
-            generation,
             event,
-        });
+        }
+    }
+
+    /// Records that the entry at heap index `index` sits there.
+    fn place(&mut self, index: usize) {
+        let slot = self.heap[index].slot;
+        if slot != NO_SLOT {
+            self.positions[slot as usize] = index as u32;
+        }
+    }
+
+    /// Moves the entry at `index` toward the root until its parent precedes it.
+    fn sift_up(&mut self, mut index: usize) {
+        while index > 0 {
+            let parent = (index - 1) / ARITY;
+            if !self.heap[index].precedes(&self.heap[parent]) {
+                break;
+            }
+            self.heap.swap(index, parent);
+            self.place(index);
+            index = parent;
+        }
+        self.place(index);
+    }
+
+    /// The heap index of the earliest child of `index`, if it has children.
+    fn earliest_child(&self, index: usize) -> Option<usize> {
+        let first = ARITY * index + 1;
+        let last = (first + ARITY).min(self.heap.len());
+        (first < last).then(|| {
+            (first + 1..last).fold(first, |best, child| {
+                if self.heap[child].precedes(&self.heap[best]) {
+                    child
+                } else {
+                    best
+                }
+            })
+        })
+    }
+
+    /// Moves the entry at `index` toward the leaves until it precedes all its children.
+    fn sift_down(&mut self, mut index: usize) {
+        while let Some(child) = self.earliest_child(index) {
+            if !self.heap[child].precedes(&self.heap[index]) {
+                break;
+            }
+            self.heap.swap(index, child);
+            self.place(index);
+            index = child;
+        }
+        self.place(index);
+    }
+
+    /// Restores the heap order around `index` after its entry was replaced.
+    fn restore(&mut self, index: usize) {
+        if index > 0 && self.heap[index].precedes(&self.heap[(index - 1) / ARITY]) {
+            self.sift_up(index);
+        } else {
+            self.sift_down(index);
+        }
+    }
+
+    fn push(&mut self, entry: Entry<E>) {
+        self.heap.push(entry);
+        self.sift_up(self.heap.len() - 1);
+    }
+
+    /// Takes the entry at heap index `index` out of the calendar.
+    fn remove_at(&mut self, index: usize) -> Entry<E> {
+        let entry = self.heap.swap_remove(index);
+        if entry.slot != NO_SLOT {
+            self.positions[entry.slot as usize] = NOT_QUEUED;
+        }
+        if index < self.heap.len() {
+            self.restore(index);
+        }
+        entry
     }
 
     /// Schedules `event` at absolute time `days` [working days]; it cannot be cancelled.
     pub fn schedule_at(&mut self, days: f64, event: E) -> Result<(), ScheduleError> {
         let time = self.check(days)?;
-        self.push(time, NO_SLOT, 0, event);
+        let entry = self.entry(time, NO_SLOT, event);
+        self.push(entry);
         Ok(())
     }
 
@@ -193,47 +268,55 @@ impl<E> EventQueue<E> {
         self.schedule_at(self.now.days() + delay, event)
     }
 
-    /// Schedules `event` at `days` as a member of `slot`'s family: a later
-    /// [`cancel`](Self::cancel) of the slot drops it.
+    /// Schedules `event` at `days` as the one pending event of `slot`, replacing any event the
+    /// slot already holds. It ties with other events at `days` as if newly scheduled.
     pub fn schedule_in_slot(
         &mut self,
         days: f64,
         slot: Slot,
         event: E,
     ) -> Result<(), ScheduleError> {
+        debug_assert_ne!(slot.0, NO_SLOT, "slot {} is reserved", NO_SLOT);
         let time = self.check(days)?;
         let index = slot.0 as usize;
-        if index >= self.generations.len() {
-            self.generations.resize(index + 1, 0);
+        if index >= self.positions.len() {
+            self.positions.resize(index + 1, NOT_QUEUED);
         }
-        let generation = self.generations[index];
-        self.push(time, slot.0, generation, event);
+        let entry = self.entry(time, slot.0, event);
+        match self.positions[index] {
+            NOT_QUEUED => self.push(entry),
+            position => {
+                let position = position as usize;
+                self.heap[position] = entry;
+                self.restore(position);
+            }
+        }
         Ok(())
     }
 
-    /// Cancels every pending event of `slot`. Cost O(1): stale entries are skipped on pop.
+    /// Cancels the pending event of `slot`, if any. Cost O(log n).
     pub fn cancel(&mut self, slot: Slot) {
-        if let Some(generation) = self.generations.get_mut(slot.0 as usize) {
-            *generation = generation.wrapping_add(1);
-        }
-    }
-
-    /// Removes and returns the earliest live event, advancing the clock to its time.
-    pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        while let Some(entry) = self.heap.pop() {
-            if entry.slot != NO_SLOT && self.generations[entry.slot as usize] != entry.generation {
-                continue;
+        if let Some(&position) = self.positions.get(slot.0 as usize) {
+            if position != NOT_QUEUED {
+                self.remove_at(position as usize);
             }
-            self.now = entry.time;
-            self.popped += 1;
-            return Some((entry.time, entry.event));
         }
-        None
     }
 
-    /// The time of the earliest pending entry (possibly stale), without popping it.
+    /// Removes and returns the earliest event, advancing the clock to its time.
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        if self.heap.is_empty() {
+            return None;
+        }
+        let entry = self.remove_at(0);
+        self.now = entry.time;
+        self.popped += 1;
+        Some((entry.time, entry.event))
+    }
+
+    /// The time of the earliest pending event, without popping it.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|entry| entry.time)
+        self.heap.first().map(|entry| entry.time)
     }
 }
 

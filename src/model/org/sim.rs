@@ -835,8 +835,8 @@ impl<'a> Replication<'a> {
     }
 
     /// Schedules the one pending event of `slot` at `t`, replacing any earlier one. A request
-    /// for the time already scheduled is a no-op, so unchanged rates leave no stale entries
-    /// in the calendar.
+    /// for the time already scheduled is a no-op, so an unchanged completion keeps its place
+    /// among simultaneous events.
     fn at_slot(&mut self, t: f64, slot: Slot, event: Event) {
         let index = slot.0 as usize;
         if index >= self.slot_times.len() {
@@ -847,7 +847,6 @@ impl<'a> Replication<'a> {
             if self.slot_times[index] == t && t > self.now {
                 return;
             }
-            self.calendar.cancel(slot);
             self.calendar
                 .schedule_in_slot(t, slot, event)
                 .expect("model times are finite");
