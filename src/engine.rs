@@ -458,6 +458,73 @@ mod tests {
         assert_eq!(queue.delivered(), 2);
     }
 
+    /// One step of a random calendar workload for the property test below.
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// Schedule a plain event this many days ahead.
+        Plain(f64),
+        /// Schedule (or reschedule) the slot's event this many days ahead.
+        InSlot(u32, f64),
+        Cancel(u32),
+        Pop,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        // Delays on a coarse grid, so that ties in time are frequent.
+        let delay = (0u32..8).prop_map(|d| f64::from(d) * 0.5);
+        prop_oneof![
+            delay.clone().prop_map(Op::Plain),
+            (0u32..6, delay).prop_map(|(s, d)| Op::InSlot(s, d)),
+            (0u32..6).prop_map(Op::Cancel),
+            Just(Op::Pop),
+            Just(Op::Pop),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The calendar delivers exactly what a naive reference delivers: every live event in
+        /// (time, scheduling order), a slot holding only its latest event, cancelled events never.
+        #[test]
+        fn calendar_matches_a_naive_reference(ops in proptest::collection::vec(op(), 0..300)) {
+            let mut queue = EventQueue::new();
+            // Reference: (time, sequence, slot, label) of every live event.
+            let mut live: Vec<(f64, u64, Option<u32>, u64)> = Vec::new();
+            let mut now = 0.0;
+            for (label, op) in (0u64..).zip(ops.iter().chain(std::iter::repeat_n(&Op::Pop, 300))) {
+                match *op {
+                    Op::Plain(delay) => {
+                        queue.schedule_at(now + delay, label).unwrap();
+                        live.push((now + delay, label, None, label));
+                    }
+                    Op::InSlot(slot, delay) => {
+                        queue.schedule_in_slot(now + delay, Slot(slot), label).unwrap();
+                        live.retain(|e| e.2 != Some(slot));
+                        live.push((now + delay, label, Some(slot), label));
+                    }
+                    Op::Cancel(slot) => {
+                        queue.cancel(Slot(slot));
+                        live.retain(|e| e.2 != Some(slot));
+                    }
+                    Op::Pop => {
+                        let expected = live
+                            .iter()
+                            .enumerate()
+                            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.1 .1.cmp(&b.1 .1)))
+                            .map(|(i, e)| (i, e.0, e.3));
+                        let got = queue.pop().map(|(t, e)| (t.days(), e));
+                        proptest::prop_assert_eq!(got, expected.map(|(_, t, e)| (t, e)));
+                        if let Some((i, t, _)) = expected {
+                            live.remove(i);
+                            now = t;
+                        }
+                    }
+                }
+                proptest::prop_assert_eq!(queue.len(), live.len());
+            }
+        }
+    }
+
     #[test]
     fn sim_time_rejects_non_finite() {
         assert!(SimTime::new(f64::NAN).is_none());
