@@ -6,7 +6,7 @@
 //!   possible. It is the floor: what an event loop costs with no engine at all.
 //! - `event_queue_loop`: the same loop, event for event, on `orgsim::engine::EventQueue`. The
 //!   difference from the floor is the cost of the calendar alone (time validation, insertion
-//!   sequence, cancellation check).
+//!   sequence, slot positions).
 //! - `queue_model`: `QueueModel::run_replication`, the model as the runner drives it; on top of
 //!   the loop it keeps time integrals, sojourn times and about 100 time-series snapshots.
 //!
