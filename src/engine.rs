@@ -303,6 +303,15 @@ impl<E> EventQueue<E> {
         }
     }
 
+    /// The time of `slot`'s pending event, or `None` when it has none (never scheduled,
+    /// cancelled or delivered).
+    pub fn slot_time(&self, slot: Slot) -> Option<SimTime> {
+        match self.positions.get(slot.0 as usize) {
+            Some(&position) if position != NOT_QUEUED => Some(self.heap[position as usize].time),
+            _ => None,
+        }
+    }
+
     /// Removes and returns the earliest event, advancing the clock to its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         if self.heap.is_empty() {
@@ -521,6 +530,10 @@ mod tests {
                     }
                 }
                 proptest::prop_assert_eq!(queue.len(), live.len());
+                for slot in 0..6 {
+                    let pending = live.iter().find(|e| e.2 == Some(slot)).map(|e| e.0);
+                    proptest::prop_assert_eq!(queue.slot_time(Slot(slot)).map(SimTime::days), pending);
+                }
             }
         }
     }

@@ -15,7 +15,7 @@ use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 use super::metrics::{index, outcome_index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
 use super::params::{Coefficients, Disturbances, Organization};
 use super::rules::{self, sigmoid, tau, DAYS_PER_YEAR};
-use crate::engine::{EventQueue, Relaxing, Slot};
+use crate::engine::{EventQueue, Relaxing, SimTime, Slot};
 use crate::model::Record;
 use crate::policy::{KpiSet, Levers, Style};
 use crate::random::{exp1, SimRng, Streams};
@@ -426,8 +426,6 @@ pub struct Replication<'a> {
     /// Rework scheduled to surface (`ReworkAppears` holds its index); `None` once it has.
     pending_rework: Vec<Option<Rework>>,
     free_rework: Vec<usize>,
-    /// Time of the live event of each cancellable slot (NaN when none).
-    slot_times: Vec<f64>,
 }
 
 // Indices into the per-person streams.
@@ -583,7 +581,6 @@ impl<'a> Replication<'a> {
             value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
             pending_rework: Vec::new(),
             free_rework: Vec::new(),
-            slot_times: Vec::new(),
         };
         world.init(streams);
         world
@@ -838,28 +835,17 @@ impl<'a> Replication<'a> {
     /// for the time already scheduled is a no-op, so an unchanged completion keeps its place
     /// among simultaneous events.
     fn at_slot(&mut self, t: f64, slot: Slot, event: Event) {
-        let index = slot.0 as usize;
-        if index >= self.slot_times.len() {
-            self.slot_times.resize(index + 1, f64::NAN);
-        }
         let t = t.max(self.now);
         if t.is_finite() && t <= self.horizon {
-            if self.slot_times[index] == t && t > self.now {
+            let pending = self.calendar.slot_time(slot).map(SimTime::days);
+            if pending == Some(t) && t > self.now {
                 return;
             }
             self.calendar
                 .schedule_in_slot(t, slot, event)
                 .expect("model times are finite");
-            self.slot_times[index] = t;
         } else {
-            self.cancel_slot(slot);
-        }
-    }
-
-    fn cancel_slot(&mut self, slot: Slot) {
-        self.calendar.cancel(slot);
-        if let Some(time) = self.slot_times.get_mut(slot.0 as usize) {
-            *time = f64::NAN;
+            self.calendar.cancel(slot);
         }
     }
 
@@ -930,7 +916,7 @@ impl<'a> Replication<'a> {
             let gap = exp1(&mut self.team_rngs[k][T_INCIDENTS]) / rate;
             self.at_slot(self.now + gap, slot, Event::IncidentArrival(k));
         } else {
-            self.cancel_slot(slot);
+            self.calendar.cancel(slot);
         }
     }
 
@@ -1579,7 +1565,7 @@ impl Replication<'_> {
                 Some(when) => {
                     self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutOnset(p))
                 }
-                None => self.cancel_slot(Self::slot(p, SLOT_BURNOUT)),
+                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
             }
         } else {
             let earliest = person.burnout_since + rules::BURNOUT_MIN_DAYS;
@@ -1595,7 +1581,7 @@ impl Replication<'_> {
                 Some(when) => {
                     self.at_slot(when, Self::slot(p, SLOT_BURNOUT), Event::BurnoutRecovery(p))
                 }
-                None => self.cancel_slot(Self::slot(p, SLOT_BURNOUT)),
+                None => self.calendar.cancel(Self::slot(p, SLOT_BURNOUT)),
             }
         }
     }
@@ -1638,7 +1624,7 @@ impl Replication<'_> {
             } else {
                 f64::INFINITY
             };
-            self.cancel_slot(Self::slot(p, SLOT_PLANNED));
+            self.calendar.cancel(Self::slot(p, SLOT_PLANNED));
             self.at_slot(when, Self::slot(p, SLOT_INCIDENT), Event::IncidentDone(p));
         } else if let Some(work) = person.work {
             let blocked = person.blocked_until > t;
@@ -1852,7 +1838,7 @@ impl Replication<'_> {
                 let when = self.now + head.remaining.max(0.0) / rate;
                 self.at_slot(when, slot, Event::ReworkDone(k));
             }
-            _ => self.cancel_slot(slot),
+            _ => self.calendar.cancel(slot),
         }
     }
 
@@ -2248,7 +2234,7 @@ impl Replication<'_> {
             self.teams[k].incidents.push_front(incident);
         }
         for kind in 0..SLOTS_PER_PERSON {
-            self.cancel_slot(Self::slot(p, kind));
+            self.calendar.cancel(Self::slot(p, kind));
         }
         let delay = lognormal(&mut self.person_rngs[p][R_HIRE], 40.0, 0.4);
         self.at(self.now + delay, Event::Hire(p));
