@@ -14,12 +14,12 @@ const SCENARIO: &str = "name = \"coef\"\nseed = 11\nreplications = 16\nhorizon_d
 
 /// Every key at its calibrated value (docs/MODEL.md section 4).
 const DEFAULTS: &str = "[coefficients]\n\
-                        autonomy_intercept = 0.5\nefficacy_intercept = -2.3\n\
-                        relatedness_intercept = -2.25\nclarity_intercept = -2.0\n\
-                        usefulness_intercept = -1.7\ndevelopment_intercept = -1.55\n\
-                        motivation_intercept = -2.5\nengagement_intercept = -1.9\n\
-                        engagement_offset_sd = 0.3\nmanager_skill_effect = 0.45\n\
-                        trust_intercept = -1.5\nexhaustion_intercept = 0.18\n\
+                        autonomy_intercept = 1.2\nefficacy_intercept = -0.5\n\
+                        relatedness_intercept = -1.5\nclarity_intercept = -1.0\n\
+                        usefulness_intercept = -1.0\ndevelopment_intercept = -1.0\n\
+                        motivation_intercept = -2.0\nengagement_intercept = -2.7\n\
+                        engagement_offset_sd = 0.4\nmanager_skill_effect = 0.45\n\
+                        trust_intercept = -1.0\nexhaustion_intercept = 0.25\n\
                         hours_gap_gain = 5.0\ngoal_erosion = 0.3\npressure_tau_days = 30.0\n\
                         quit_base_hazard = 0.0007\nquit_engagement_gradient = 1.0\n\
                         quit_trust_gradient = 0.75\nmanager_upskilling = 0.0002\n";

@@ -129,41 +129,43 @@ impl Default for Disturbances {
 /// output is what it was when they were constants.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Coefficients {
-    /// Intercept of the autonomy target A* (R1) [logit units], −10 to 10. Default 0.5
-    /// (calibrated for SF-05 levels); MODEL-SPEC 1.2.
+    /// Intercept of the autonomy target A* (R1) [logit units], −10 to 10. Default 1.2, as
+    /// MODEL-SPEC.
     pub autonomy_intercept: f64,
-    /// Intercept of the self-efficacy target S* (R1) [logit units], −10 to 10. Default −2.3;
-    /// MODEL-SPEC −0.5.
+    /// Intercept of the self-efficacy target S* (R1) [logit units], −10 to 10. Default −0.5,
+    /// as MODEL-SPEC.
     pub efficacy_intercept: f64,
-    /// Intercept of the relatedness target R* (R1) [logit units], −10 to 10. Default −2.25;
-    /// MODEL-SPEC −1.5.
+    /// Intercept of the relatedness target R* (R1) [logit units], −10 to 10. Default −1.5,
+    /// as MODEL-SPEC.
     pub relatedness_intercept: f64,
-    /// Intercept of the clarity target C* (R1) [logit units], −10 to 10. Default −2.0;
-    /// MODEL-SPEC −1.0.
+    /// Intercept of the clarity target C* (R1) [logit units], −10 to 10. Default −1.0, as
+    /// MODEL-SPEC.
     pub clarity_intercept: f64,
-    /// Intercept of the usefulness target U* (R1) [logit units], −10 to 10. Default −1.7;
-    /// MODEL-SPEC −1.0.
+    /// Intercept of the usefulness target U* (R1) [logit units], −10 to 10. Default −1.0, as
+    /// MODEL-SPEC.
     pub usefulness_intercept: f64,
-    /// Intercept of the development target Dev* (R1) [logit units], −10 to 10. Default −1.55;
-    /// MODEL-SPEC −1.0.
+    /// Intercept of the development target Dev* (R1) [logit units], −10 to 10. Default −1.0,
+    /// as MODEL-SPEC.
     pub development_intercept: f64,
     /// Intercept of the autonomous-motivation target ι* (R2) [logit units], −10 to 10.
-    /// Default −2.5; MODEL-SPEC −2.0.
+    /// Default −2.0, as MODEL-SPEC.
     pub motivation_intercept: f64,
-    /// Intercept of the engagement target g* (R3) [logit units], −10 to 10. Default −1.9;
-    /// MODEL-SPEC −1.7.
+    /// Intercept of the engagement target g* (R3) [logit units], −10 to 10. Default −2.7
+    /// (with MODEL-SPEC's need intercepts, holds the balanced preset at Gallup's engaged and
+    /// actively disengaged shares, SF-05); MODEL-SPEC −1.7.
     pub engagement_intercept: f64,
     /// SD of the individual engagement offset ε^g on g* (R3) [logit units], 0 to 3.
-    /// Default 0.3 (keeps Gallup's spread of engagement, SF-05); MODEL-SPEC 0.1.
+    /// Default 0.4 (keeps Gallup's spread of engagement, SF-05); MODEL-SPEC 0.1.
     pub engagement_offset_sd: f64,
     /// Effect β_q of the manager's skill z-score on the engagement target (R3) [logit units
     /// per SD of skill], 0 to 10. Default 0.45; MODEL-SPEC 0.45 (tuned there for SF-10).
     pub manager_skill_effect: f64,
-    /// Intercept of the trust target τ* (R7) [logit units], −10 to 10. Default −1.5;
-    /// MODEL-SPEC −1.0.
+    /// Intercept of the trust target τ* (R7) [logit units], −10 to 10. Default −1.0, as
+    /// MODEL-SPEC.
     pub trust_intercept: f64,
     /// Intercept of the exhaustion target x* (R8) [exhaustion, on its 0–1 scale], −2 to 2.
-    /// Default 0.18; MODEL-SPEC 0.18.
+    /// Default 0.25 (Gallup's 23% often or always burned out under a mid policy, SF-12);
+    /// MODEL-SPEC 0.18.
     pub exhaustion_intercept: f64,
     /// Response G_h of the hours target to a missed KPI target (R8) [tens of h/week per unit
     /// of κ·P·relative gap], 0 to 10. Default 5; MODEL-SPEC 5.
@@ -195,18 +197,18 @@ pub struct Coefficients {
 impl Default for Coefficients {
     fn default() -> Self {
         Coefficients {
-            autonomy_intercept: 0.5,
-            efficacy_intercept: -2.3,
-            relatedness_intercept: -2.25,
-            clarity_intercept: -2.0,
-            usefulness_intercept: -1.7,
-            development_intercept: -1.55,
-            motivation_intercept: -2.5,
-            engagement_intercept: -1.9,
-            engagement_offset_sd: 0.3,
+            autonomy_intercept: 1.2,
+            efficacy_intercept: -0.5,
+            relatedness_intercept: -1.5,
+            clarity_intercept: -1.0,
+            usefulness_intercept: -1.0,
+            development_intercept: -1.0,
+            motivation_intercept: -2.0,
+            engagement_intercept: -2.7,
+            engagement_offset_sd: 0.4,
             manager_skill_effect: 0.45,
-            trust_intercept: -1.5,
-            exhaustion_intercept: 0.18,
+            trust_intercept: -1.0,
+            exhaustion_intercept: 0.25,
             hours_gap_gain: 5.0,
             goal_erosion: 0.3,
             pressure_tau_days: 30.0,

@@ -237,6 +237,14 @@ pub fn ramp(days_since_hire: f64) -> f64 {
     1.0 - 0.75 * (-days_since_hire / RAMP_TAU).exp()
 }
 
+/// Effect of the near-miss memory Near on the log-odds of gaming (R6, Schweitzer et al. 2004).
+pub const NEAR_MISS_GAMING: f64 = 1.5;
+
+/// Log-odds of a probability in (0, 1).
+pub fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
 /// R6: gaming propensity π_G.
 pub fn gaming_propensity(
     kappa: f64,
@@ -248,7 +256,7 @@ pub fn gaming_propensity(
     vision: f64,
 ) -> f64 {
     sigmoid(
-        -5.2 + 3.0 * kappa * pressure + 1.5 * near_miss
+        -5.2 + 3.0 * kappa * pressure + NEAR_MISS_GAMING * near_miss
             - 2.0 * motivation
             - 1.0 * trust
             - 3.0 * audit_probability

@@ -318,7 +318,11 @@ struct Ledger {
     hiring: f64,
     items_reported: f64,
     size_completed: f64,
-    implied_value: f64,
+    /// Cumulative reported output in the KPI's own unit: items closed for an items-closed
+    /// KPI, otherwise Σ v̂·s of the items reported done (value units).
+    reported_output: f64,
+    /// At day 63: (reported output, true value), the rate at which the KPI is read as value.
+    kpi_calibration: Option<(f64, f64)>,
     defects: f64,
     false_done: f64,
     gaming_detected: f64,
@@ -1028,6 +1032,7 @@ impl<'a> Replication<'a> {
                     true_value,
                     self.mean_engagement(),
                 ];
+                self.ledger.kpi_calibration = Some((self.ledger.reported_output, true_value));
             }
             Event::StormEnd => {
                 self.storm = false;
@@ -1753,7 +1758,11 @@ impl Replication<'_> {
                 estimate * (1.0 + self.dist.kpi_noise_cv * u_noise).max(0.0);
         }
         self.ledger.items_reported += 1.0;
-        self.ledger.implied_value += estimate * self.value_scale;
+        self.ledger.reported_output += if lv.kpi_set.counts_items() {
+            1.0
+        } else {
+            estimate * self.value_scale
+        };
         if work.premature > 0.0 {
             // G1 premature closure: counted now; the rest returns as rework after Exp(15 d).
             self.ledger.false_done += 1.0;
@@ -1992,13 +2001,22 @@ impl Replication<'_> {
             return;
         };
         let true_gap = self.true_gap(k, base, y);
-        let mean_gaming = members.iter().map(|&p| self.people[p].gaming).sum::<f64>()
-            / members.len().max(1) as f64;
         let lv = self.levers;
-        let team = &mut self.teams[k];
         let mut gap = true_gap;
-        // G3 threshold misreport (bunching at the target).
-        let misreport = (-0.05..0.0).contains(&gap) && draws.misreport < mean_gaming;
+        // G3 threshold misreport (bunching at the target). A review that is itself a near miss
+        // raises each member's π_G as a fresh near miss would (Near = 1 in R6, Schweitzer et
+        // al. 2004), whatever the team's near-miss memory held before it.
+        let near_miss = (-0.05..0.0).contains(&gap);
+        let misreport = near_miss && {
+            let lift = rules::NEAR_MISS_GAMING * (1.0 - self.teams[k].near);
+            let p = members
+                .iter()
+                .map(|&p| rules::sigmoid(rules::logit(self.people[p].gaming) + lift))
+                .sum::<f64>()
+                / members.len().max(1) as f64;
+            draws.misreport < p
+        };
+        let team = &mut self.teams[k];
         if misreport {
             gap = 0.0;
             team.window.gamed = true;
@@ -2677,6 +2695,25 @@ impl Replication<'_> {
         DEFECT_HARM * self.value_scale * (queued + pending)
     }
 
+    /// KPI-truth gap (C.6): the relative over-statement of the true value delivered since the
+    /// first quarter by the value the KPI implies when it is read at the first quarter's rate
+    /// (true value per unit of reported output). Calibrating the reading at baseline removes
+    /// any constant bias of the KPI's unit (for instance, items picked on noisy estimates
+    /// overstate their own estimates), so the gap measures how far KPI and value drift apart.
+    /// NaN until one quarter after the baseline, or when that quarter's true value is not
+    /// positive.
+    fn kpi_truth_gap(&self, true_value: f64) -> f64 {
+        let Some((output_base, value_base)) = self.ledger.kpi_calibration else {
+            return f64::NAN;
+        };
+        let true_since = true_value - value_base;
+        if self.now + 1e-9 < 2.0 * FIRST_QUARTER_DAY || output_base <= 0.0 || true_since <= 0.0 {
+            return f64::NAN;
+        }
+        let implied = (self.ledger.reported_output - output_base) * value_base / output_base;
+        (implied - true_since) / true_since
+    }
+
     fn mean_engagement(&self) -> f64 {
         let t = self.now;
         let present: Vec<&Person> = self.people.iter().filter(|q| q.present).collect();
@@ -2760,14 +2797,7 @@ impl Replication<'_> {
         );
         set("reported_output", items_rate);
         set("reported_kpi", team_mean(&|team| team.attainment));
-        set(
-            "kpi_truth_gap",
-            if true_value > 0.0 {
-                (self.ledger.implied_value - true_value) / true_value
-            } else {
-                f64::NAN
-            },
-        );
+        set("kpi_truth_gap", self.kpi_truth_gap(true_value));
         set("items_closed_cumulative", self.ledger.items_reported);
         set("size_completed_cumulative", self.ledger.size_completed);
         set("engagement_mean", self.mean_engagement());
