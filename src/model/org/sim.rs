@@ -309,6 +309,20 @@ struct Team {
     autonomy_support: f64,
 }
 
+/// Time integrals of the head counts behind `staffed_share` and `incident_share`, so the grid
+/// reports their averages over each grid interval rather than a point sample that steps by
+/// one person in 42.
+#[derive(Default)]
+struct HeadcountClock {
+    /// Time of the last tally [working days].
+    last: f64,
+    /// ∫ present members dt and ∫ present members on an incident dt [person-days].
+    present_days: f64,
+    incident_days: f64,
+    /// The integrals at the previous grid point.
+    at_grid: (f64, f64, f64),
+}
+
 #[derive(Default)]
 struct Ledger {
     value: f64,
@@ -339,6 +353,7 @@ struct Ledger {
     gap_bins: [f64; 4],
     /// Team-window pairs (items reported done, true value), early and late (SF-06).
     decoupling: [PairSums; 2],
+    headcount: HeadcountClock,
     value_history: Vec<f64>,
     items_history: Vec<f64>,
     /// Per team: engagement samples, quits, vacancies, value and leavers' lost output (SF-11).
@@ -1902,6 +1917,7 @@ impl Replication<'_> {
                 .find(|&p| self.people[p].incident.is_none() && self.availability(p) > 0.0);
             match free {
                 Some(p) => {
+                    self.tally_headcount();
                     self.refresh_person(p);
                     self.people[p].incident = Some(size);
                     self.refresh_person(p);
@@ -1914,6 +1930,7 @@ impl Replication<'_> {
     }
 
     fn incident_done(&mut self, p: usize) {
+        self.tally_headcount();
         self.refresh_person(p);
         self.people[p].incident = None;
         let k = self.people[p].team;
@@ -2237,6 +2254,7 @@ impl Replication<'_> {
     }
 
     fn exit(&mut self, p: usize) {
+        self.tally_headcount();
         self.refresh_person(p);
         self.tally_exposure(p);
         self.accrue_wages();
@@ -2276,6 +2294,7 @@ impl Replication<'_> {
     }
 
     fn hire(&mut self, p: usize) {
+        self.tally_headcount();
         self.accrue_wages();
         let k = self.people[p].team;
         let slot = &mut self.ledger.slots[p];
@@ -2731,6 +2750,51 @@ impl Replication<'_> {
         self.org.terminal_value_days * capacity * self.org.value_per_person_day
     }
 
+    /// Present members, and present members on an incident.
+    fn headcount(&self) -> (f64, f64) {
+        self.people
+            .iter()
+            .filter(|q| q.present)
+            .fold((0.0, 0.0), |(n, i), q| {
+                (n + 1.0, i + f64::from(u8::from(q.incident.is_some())))
+            })
+    }
+
+    /// Adds the head counts since the last tally to their time integrals. Called before every
+    /// change of a member's presence or incident, so the counts held since then are the
+    /// current ones.
+    fn tally_headcount(&mut self) {
+        let (present, incident) = self.headcount();
+        let clock = &mut self.ledger.headcount;
+        let dt = self.now - clock.last;
+        clock.present_days += present * dt;
+        clock.incident_days += incident * dt;
+        clock.last = self.now;
+    }
+
+    /// Staffed share and incident share averaged over the grid interval that ends now (point
+    /// values at the first grid point).
+    fn headcount_shares(&mut self) -> (f64, f64) {
+        self.tally_headcount();
+        let (present, incident) = self.headcount();
+        let positions = self.people.len().max(1) as f64;
+        let clock = &mut self.ledger.headcount;
+        let (since, present_before, incident_before) = clock.at_grid;
+        let dt = self.now - since;
+        let shares = if dt > 0.0 {
+            let present_days = clock.present_days - present_before;
+            let incident_days = clock.incident_days - incident_before;
+            (
+                present_days / (positions * dt),
+                incident_days / present_days.max(1e-9),
+            )
+        } else {
+            (present / positions, incident / present.max(1.0))
+        };
+        clock.at_grid = (self.now, clock.present_days, clock.incident_days);
+        shares
+    }
+
     fn snapshot(&mut self, g: usize, record: &mut Record) {
         let t = self.now;
         self.accrue_wages();
@@ -2752,6 +2816,7 @@ impl Replication<'_> {
         } else {
             5.0 * (self.ledger.items_reported - self.ledger.items_history[back]) / span
         };
+        let (staffed_share, incident_share) = self.headcount_shares();
 
         let present: Vec<usize> = (0..self.people.len())
             .filter(|&p| self.people[p].present)
@@ -2822,11 +2887,8 @@ impl Replication<'_> {
         set("competence", mean(&|q| q.competence.at(t)));
         set("capability", team_mean(&|team| team.capability.at(t)));
         set("process_improvement", team_mean(&|team| team.process));
-        set(
-            "staffed_share",
-            present.len() as f64 / self.people.len().max(1) as f64,
-        );
-        set("incident_share", share(&|q| q.incident.is_some()));
+        set("staffed_share", staffed_share);
+        set("incident_share", incident_share);
         set("vision", team_mean(&|team| team.vision.at(t)));
         set("alignment", alignment);
         set("quits_cumulative", self.ledger.quits);
