@@ -93,9 +93,9 @@ pub struct Disturbances {
     /// SD of a-priori value estimates [log units], default 1.0 (0.7 with value feedback).
     pub estimation_noise: f64,
     /// Multiplier on the managers' quit hazard h₀·ℓ(t) (R15, manager exit), 0 to 10: 1 gives
-    /// about 16% a year at ℓ = 1. Default 0, manager exits off: the calibrated intercepts
-    /// predate them, and with them on the confidence interval of the balanced preset's
-    /// engaged share reaches below its SF-05 band (docs/MODEL.md).
+    /// about 16% a year at ℓ = 1. Default 0, manager exits off: with them on, the confidence
+    /// interval of the balanced preset's engaged share reaches below its SF-05 band
+    /// (docs/MODEL.md).
     pub manager_quit_factor: f64,
 }
 
@@ -120,9 +120,10 @@ impl Default for Disturbances {
     }
 }
 
-/// The model's calibrated coefficients (docs/MODEL.md section 4, "Calibration"): the places
-/// where the implementation departs from MODEL-SPEC's proposal, or where MODEL-SPEC gives no
-/// value, plus the exhaustion intercept. They are the model, not a policy: one set applies to
+/// The model's calibrated coefficients (docs/MODEL.md section 4, "Calibration"): the intercepts
+/// of the target equations (most at MODEL-SPEC's values), the places where the implementation
+/// departs from MODEL-SPEC's proposal, and those for which MODEL-SPEC gives no value. They
+/// are the model, not a policy: one set applies to
 /// every policy of a scenario. Runtime data so that sensitivity analyses and calibrations
 /// (MODEL-SPEC E.1: Morris screening, Sobol indices, simulated moments) can sweep them from
 /// scenario files; [`Coefficients::default`] gives the calibrated values, under which every

@@ -85,9 +85,7 @@ pub struct NeedInputs {
     pub training_days: f64,
 }
 
-/// R1 targets: (A*, S*, R*, C*, U*, Dev*), with the calibrated intercepts of `c` (MODEL-SPEC's
-/// intercepts hold the initial population near Gallup levels only at day 0; the calibrated
-/// ones keep the balanced preset, the calibration anchor, at Gallup-like levels over two years).
+/// R1 targets: (A*, S*, R*, C*, U*, Dev*), with the intercepts of `c` (by default MODEL-SPEC's).
 pub fn need_targets(i: &NeedInputs, c: &Coefficients) -> [f64; 6] {
     [
         sigmoid(
