@@ -1150,7 +1150,7 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
     let end = s.grid().len() - 1;
     let gaps: Vec<f64> = r
         .iter()
-        .map(|p| series(p, end, "kpi_truth_gap").iter().sum::<f64>() / p.len() as f64)
+        .map(|p| welford(series(p, end, "kpi_truth_gap")).mean())
         .collect();
     eprintln!("SF-06 KPI-truth gap at day 500 by kappa: {gaps:.3?}");
     let (d, lo, _) = paired(

@@ -332,9 +332,8 @@ struct Ledger {
     hiring: f64,
     items_reported: f64,
     size_completed: f64,
-    /// Cumulative reported output in the KPI's own unit: items closed for an items-closed
-    /// KPI, otherwise Σ v̂·s of the items reported done (value units).
-    reported_output: f64,
+    /// Σ v̂·s of the items reported done (value units): a value-based KPI's reported output.
+    estimated_value: f64,
     /// At day 63: (reported output, true value), the rate at which the KPI is read as value.
     kpi_calibration: Option<(f64, f64)>,
     defects: f64,
@@ -1047,7 +1046,7 @@ impl<'a> Replication<'a> {
                     true_value,
                     self.mean_engagement(),
                 ];
-                self.ledger.kpi_calibration = Some((self.ledger.reported_output, true_value));
+                self.ledger.kpi_calibration = Some((self.reported_output(), true_value));
             }
             Event::StormEnd => {
                 self.storm = false;
@@ -1773,11 +1772,7 @@ impl Replication<'_> {
                 estimate * (1.0 + self.dist.kpi_noise_cv * u_noise).max(0.0);
         }
         self.ledger.items_reported += 1.0;
-        self.ledger.reported_output += if lv.kpi_set.counts_items() {
-            1.0
-        } else {
-            estimate * self.value_scale
-        };
+        self.ledger.estimated_value += estimate * self.value_scale;
         if work.premature > 0.0 {
             // G1 premature closure: counted now; the rest returns as rework after Exp(15 d).
             self.ledger.false_done += 1.0;
@@ -2721,6 +2716,16 @@ impl Replication<'_> {
     /// overstate their own estimates), so the gap measures how far KPI and value drift apart.
     /// NaN until one quarter after the baseline, or when that quarter's true value is not
     /// positive.
+    /// Cumulative reported output in the KPI's own unit: items closed for an items-closed KPI,
+    /// otherwise Σ v̂·s of the items reported done.
+    fn reported_output(&self) -> f64 {
+        if self.levers.kpi_set.counts_items() {
+            self.ledger.items_reported
+        } else {
+            self.ledger.estimated_value
+        }
+    }
+
     fn kpi_truth_gap(&self, true_value: f64) -> f64 {
         let Some((output_base, value_base)) = self.ledger.kpi_calibration else {
             return f64::NAN;
@@ -2729,7 +2734,7 @@ impl Replication<'_> {
         if self.now + 1e-9 < 2.0 * FIRST_QUARTER_DAY || output_base <= 0.0 || true_since <= 0.0 {
             return f64::NAN;
         }
-        let implied = (self.ledger.reported_output - output_base) * value_base / output_base;
+        let implied = (self.reported_output() - output_base) * value_base / output_base;
         (implied - true_since) / true_since
     }
 
@@ -2760,23 +2765,23 @@ impl Replication<'_> {
             })
     }
 
-    /// Adds the head counts since the last tally to their time integrals. Called before every
-    /// change of a member's presence or incident, so the counts held since then are the
-    /// current ones.
-    fn tally_headcount(&mut self) {
+    /// Adds the head counts since the last tally to their time integrals and returns them.
+    /// Called before every change of a member's presence or incident, so the counts held
+    /// since then are the current ones.
+    fn tally_headcount(&mut self) -> (f64, f64) {
         let (present, incident) = self.headcount();
         let clock = &mut self.ledger.headcount;
         let dt = self.now - clock.last;
         clock.present_days += present * dt;
         clock.incident_days += incident * dt;
         clock.last = self.now;
+        (present, incident)
     }
 
     /// Staffed share and incident share averaged over the grid interval that ends now (point
     /// values at the first grid point).
     fn headcount_shares(&mut self) -> (f64, f64) {
-        self.tally_headcount();
-        let (present, incident) = self.headcount();
+        let (present, incident) = self.tally_headcount();
         let positions = self.people.len().max(1) as f64;
         let clock = &mut self.ledger.headcount;
         let (since, present_before, incident_before) = clock.at_grid;
