@@ -1,8 +1,9 @@
 //! Replications per second of the M/M/c reference scenario through `montecarlo::run`, at 1 and
 //! 2 worker threads.
 //!
-//! Each iteration runs 512 replications (8 batches at 2 threads, so folding overlaps computing) with a no-op observer and no progress reporting, so what
-//! is measured is the runner itself: the thread pool, the parallel replications and the serial
+//! Each iteration runs 512 replications (8 batches at 2 threads; each batch is computed in
+//! parallel, then folded) with a no-op observer and no progress reporting, so what is measured
+//! is the runner itself: the thread pool, the parallel replications and the serial
 //! fold into the aggregate. The target is 2 threads at 1.85 times or more the replications per
 //! second of 1 thread.
 //!

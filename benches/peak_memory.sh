@@ -7,6 +7,11 @@
 # (100,000 replications take about a minute on 2 cores).
 set -euo pipefail
 
+if [ ! -x /usr/bin/time ]; then
+    echo "peak_memory.sh needs GNU time at /usr/bin/time (apt-get install time)" >&2
+    exit 1
+fi
+
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-target}"
 cargo build --release --quiet

@@ -182,23 +182,26 @@ fn directory_instead_of_a_file() {
     );
 }
 
+/// Each bad command line names what is wrong; `x.toml` is a valid scenario, so the bad
+/// option, not a missing file, is what is rejected.
 #[test]
 fn bad_usage_exits_with_2() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [
-        &["frobnicate"][..],
-        &["run"],
-        &["run", "x.toml", "--threads", "0"],
-        &["run", "x.toml", "--seed", "-1"],
+    std::fs::write(dir.path().join("x.toml"), VALID).unwrap();
+    for (args, named) in [
+        (&["frobnicate"][..], "frobnicate"),
+        (&["run"], "<FILE>"),
+        (&["run", "x.toml", "--threads", "0"], "--threads"),
+        (&["run", "x.toml", "--seed", "-1"], "-1"),
     ] {
         let output = orgsim(dir.path(), args);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(!text.contains("panicked"));
+        assert!(
+            text.contains(named),
+            "{args:?} does not name {named}: {text}"
         );
-        assert!(!stderr(&output).contains("panicked"));
     }
 }
 

@@ -180,7 +180,11 @@ fn sf03_kpi_heavy_wins_the_first_quarter_on_measured_output() {
 /// replications, 500 days. Pass: J_true with terminal value higher under balanced, paired CI
 /// excluding 0 and the mean difference at least 10% of |J_true(balanced)|; the sign holds
 /// without terminal value; the median crossover day (cumulative J_true of balanced minus
-/// KPI-heavy turns positive and stays so for 60 days, on the monthly grid) lies in [63, 375].
+/// KPI-heavy turns positive and stays so for at least 60 days: through the first point of the
+/// 21-day grid at or beyond 60 days later) lies in [63, 375], with its percentile-bootstrap CI
+/// (2,000 resamples of replications, stream 8) inside [42, 450]. The 10% rule is on
+/// |J_true(balanced)|, which is small (J_true with terminal value is near zero under balanced), so
+/// it binds only weakly; the CI and the sign without terminal value carry the test.
 #[test]
 fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
     let (s, r) = kpi_vs_balanced(4, 200);
@@ -201,7 +205,7 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
     assert!(lo2 > 0.0, "sign does not hold without terminal value");
 
     let grid = s.grid();
-    let mut crossovers: Vec<f64> = (0..r[0].len())
+    let crossovers: Vec<f64> = (0..r[0].len())
         .map(|i| {
             let lead: Vec<f64> = (0..grid.len())
                 .map(|g| {
@@ -211,24 +215,31 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
                 .collect();
             (0..grid.len())
                 .find(|&g| {
-                    lead[g] > 0.0
-                        && (g..grid.len())
-                            .take_while(|&h| grid[h] <= grid[g] + 60.0)
-                            .all(|h| lead[h] > 0.0)
+                    let held = grid
+                        .iter()
+                        .position(|&d| d >= grid[g] + 60.0)
+                        .unwrap_or(grid.len() - 1);
+                    (g..=held).all(|h| lead[h] > 0.0)
                 })
                 .map_or(f64::INFINITY, |g| grid[g])
         })
         .collect();
-    crossovers.sort_by(f64::total_cmp);
-    let median = crossovers[crossovers.len() / 2];
+    let median_of = |rows: &[usize]| {
+        let mut days: Vec<f64> = rows.iter().map(|&i| crossovers[i]).collect();
+        days.sort_by(f64::total_cmp);
+        days[days.len() / 2]
+    };
+    let (median, lo, hi) = bootstrap(crossovers.len(), 8, median_of);
+    let mut sorted = crossovers.clone();
+    sorted.sort_by(f64::total_cmp);
     eprintln!(
-        "SF-04 median crossover day {median} (quartiles {} and {})",
-        crossovers[crossovers.len() / 4],
-        crossovers[3 * crossovers.len() / 4]
+        "SF-04 median crossover day {median} (CI {lo} to {hi}; quartiles {} and {})",
+        sorted[sorted.len() / 4],
+        sorted[3 * sorted.len() / 4]
     );
     assert!(
-        (63.0..=375.0).contains(&median),
-        "median crossover {median} outside [63, 375]"
+        (63.0..=375.0).contains(&median) && lo >= 42.0 && hi <= 450.0,
+        "median crossover {median} (CI {lo} to {hi}) outside [63, 375] or its CI outside [42, 450]"
     );
 }
 
@@ -303,10 +314,11 @@ fn sf05_crowding_out_of_autonomous_motivation() {
 }
 
 /// SF-07 (structural): effort substitution. κ from 0 to 1 in steps of 0.1, all else balanced,
-/// seed 8, 60 paired replications, days 0-63. Pass: time-averaged e_M strictly increasing in κ
+/// seed 8, 200 paired replications, days 0-63. Pass: time-averaged e_M strictly increasing in κ
 /// (every adjacent paired difference has its CI above 0), hence e_Q + e_H + e_X = 1 − e_M
-/// strictly decreasing; size-weighted throughput in days 0-63 is higher at κ = 1 than at κ = 0 (CI), and
-/// so are defects per completed item (paired CI above 0): quantity up, quality down.
+/// strictly decreasing; size-weighted throughput in days 0-63 and defects per completed item
+/// both increase with κ (every adjacent paired difference has its CI above 0): quantity up,
+/// quality down. Reported: the κ = 1 against κ = 0 ratio and difference.
 #[test]
 fn sf07_effort_substitution_along_kappa() {
     let kappas: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
@@ -320,7 +332,7 @@ fn sf07_effort_substitution_along_kappa() {
             )
         })
         .collect();
-    let s = scenario(&policies, 8, 60, 63);
+    let s = scenario(&policies, 8, 200, 63);
     let r = run(&s);
     let mean_effort = |records: &[Record], metric: &str| -> Vec<f64> {
         records
@@ -348,6 +360,10 @@ fn sf07_effort_substitution_along_kappa() {
         );
     }
     let end = grid_index(&s, 63.0);
+    let throughput: Vec<Vec<f64>> = r
+        .iter()
+        .map(|p| series(p, end, "size_completed_cumulative"))
+        .collect();
     let (ratio, lo, _) = paired_ratio(
         &series(&r[10], end, "size_completed_cumulative"),
         &series(&r[0], end, "size_completed_cumulative"),
@@ -355,7 +371,6 @@ fn sf07_effort_substitution_along_kappa() {
     eprintln!(
         "SF-07 size-weighted throughput κ=1 / κ=0 over days 0-63: {ratio:.3} (lower {lo:.3})"
     );
-    assert!(lo > 1.0);
     // Defects per planned item truly completed, pooled over days 0-63 of each replication.
     let defect_rate = |p: usize| -> Vec<f64> {
         let defects = series(&r[p], end, "defects_cumulative");
@@ -367,7 +382,26 @@ fn sf07_effort_substitution_along_kappa() {
     };
     let (d, lo, _) = paired(&defect_rate(10), &defect_rate(0));
     eprintln!("SF-07 defects per completed item, κ=1 − κ=0 over days 0-63: {d:.4} (lower {lo:.4})");
-    assert!(lo > 0.0, "defect probability does not rise with κ");
+    let defects: Vec<Vec<f64>> = (0..kappas.len()).map(defect_rate).collect();
+    for i in 1..kappas.len() {
+        let (dt, lo_t, _) = paired(&throughput[i], &throughput[i - 1]);
+        let (dd, lo_d, _) = paired(&defects[i], &defects[i - 1]);
+        eprintln!(
+            "SF-07 κ {} to {}: throughput {dt:+.1} (lower {lo_t:.1}), defects per item {dd:+.4} (lower {lo_d:.4})",
+            kappas[i - 1],
+            kappas[i]
+        );
+        assert!(
+            lo_t > 0.0,
+            "throughput does not rise from κ={}",
+            kappas[i - 1]
+        );
+        assert!(
+            lo_d > 0.0,
+            "defect probability does not rise from κ={}",
+            kappas[i - 1]
+        );
+    }
 }
 
 /// SF-11 (calibration plus consistency): balanced annual voluntary turnover CI inside
@@ -621,8 +655,10 @@ fn burnout_rate_ratio(records: &[Record], events: &str, exposure: &str, rows: &[
     rate("burned_out") / rate("other")
 }
 
-/// SF-12 calibration checks (partly by construction: the model multiplies the quit hazard by
-/// 2.0 and the sickness rate by 1.63 in burnout). Under the KPI-heavy preset (burnout common
+/// SF-12 calibration checks. The sick-day ratio is by construction (the model multiplies the
+/// sickness rate by 1.63 in burnout, so the test checks the bookkeeping of exposure and
+/// absences); the quit-hazard ratio is partly so (×2.0 in burnout, times the effect of
+/// burned-out staff's lower engagement and trust). Under the KPI-heavy preset (burnout common
 /// enough to measure), seed 12, 200 replications, 500 days. Exposure is tallied at every
 /// change of state: for quits, person-days present and not yet on notice, and a quit counts in
 /// the state in which notice is given; for sickness, person-days present and not absent, and
@@ -717,7 +753,7 @@ fn j_along_kappa(kpi_set: &str) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
 /// days, J_true with terminal value. Pass: with the value-weighted KPI, J at the best κ is
 /// above J at κ = 0 (paired CI above 0: "there is no doubt that we need to measure"); with
 /// the items-closed KPI the best J is lower than with the value-weighted KPI (paired CI below
-/// 0) and its best κ is no higher (Baker: b* ∝ cos θ).
+/// 0) and its best κ is lower (Baker: b* ∝ cos θ).
 #[test]
 fn sf09_measurement_pays_and_alignment_matters() {
     let (j, _, best) = j_along_kappa("value-weighted");
@@ -727,7 +763,7 @@ fn sf09_measurement_pays_and_alignment_matters() {
     let (ji, _, best_i) = j_along_kappa("items-closed");
     let (d, lo, _) = paired(&j[best], &ji[best_i]);
     eprintln!("SF-09 best value-weighted - best items-closed {d:.2} (lower {lo:.2})");
-    assert!(lo > 0.0 && best_i <= best, "alignment matters");
+    assert!(lo > 0.0 && best_i < best, "alignment matters");
 }
 
 /// SF-09 (emergent), the part the model does not reproduce: an interior optimum with the
@@ -871,7 +907,7 @@ fn crn_keeps_nearby_policies_in_step() {
 /// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
 /// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: KPI-heavy's reported output collapses too (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: KPI-heavy closes 62.1 fewer items in days 441-500 (lower -66.0), its reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
     let (s, r) = kpi_vs_balanced(4, 200);
     let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
@@ -953,8 +989,9 @@ fn sf04_goodhart_window_in_the_first_year() {
 
 /// SF-04 reverses where the theory says it should (MODEL-SPEC D.1 sensitivity requirement).
 /// Seed 41, 100 paired replications each. Pass: (a) over a 42-day horizon balanced's advantage
-/// on J_true with terminal value is gone (the paired CI of KPI-heavy minus balanced reaches
-/// above 0, against a 61 S lead for balanced at two years); (b) over 125 days, with work that has no
+/// on J_true with terminal value is gone: KPI-heavy is at most 0.5 S behind (lower bound of the
+/// paired CI of KPI-heavy minus balanced above −0.5 S, against a 30 S lead for balanced at two
+/// years); (b) over 125 days, with work that has no
 /// quality dimension and a value-weighted KPI audited at every other review, KPI-heavy is ahead
 /// by at least 3 S (paired CI above 3). Over two years balanced wins even there (SF-04).
 #[test]
@@ -969,7 +1006,7 @@ fn sf04_reverses_on_short_horizons_and_aligned_audited_kpis() {
         &outcome(&r[1], "j_true_with_tv"),
     );
     eprintln!("SF-04 reversal, 42 days: KPI-heavy - balanced {d:.3} S ({lo:.3} to {hi:.3})");
-    assert!(hi > 0.0 && d > -0.5);
+    assert!(lo > -0.5, "balanced still ahead after 42 days");
 
     let text = format!(
         "name = \"sf\"\nseed = 41\nreplications = 100\nhorizon_days = 126\n\
@@ -1009,9 +1046,11 @@ fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
     })
 }
 
-/// SF-08 (emergent): reported KPIs bunch just above the target. KPI-heavy, reviews from day
-/// 125 to 500, seed 8, 200 replications. Pass: the bunching excess B_reported / B_true has its
-/// bootstrap CI above 1.5. Calibration part (R6): the share of team-years with at least one
+/// SF-08 (emergent in its size, mechanical in its place): reported KPIs bunch just above the
+/// target. A G3 misreport reports the target itself (R6), so every misreport lands in [0, 0.02);
+/// what emerges is how often teams misreport (π_G with its near-miss lift) against how often
+/// they truly land near the target. KPI-heavy, reviews from day 125 to 500, seed 8, 200
+/// replications. Pass: the bunching excess B_reported / B_true has its bootstrap CI above 1.5. Calibration part (R6): the share of team-years with at least one
 /// detectable misreport (G3) has its 95% t-interval inside [5%, 35%].
 #[test]
 fn sf08_bunching_just_above_targets() {
@@ -1089,22 +1128,12 @@ fn spearman_with_order(values: &[f64]) -> f64 {
     cov / var
 }
 
-/// SF-06 (emergent): KPI-value decoupling grows with pressure and time. The KPI-heavy preset
-/// with κ in {0.2, 0.35, 0.5, 0.65, 0.8, 0.95}; seed 6, 100 paired replications; team-review
-/// windows pooled across replications; 95% percentile bootstrap over replications (2,000
-/// resamples, seed 2026, stream 1). Early windows are the review windows in days 0-125 (baseline reviews
-/// included, each covering the days since the previous review), late ones from day 375. Pass: the late correlation of items closed with true value falls
-/// with κ (bootstrap CI of the Spearman coefficient below 0); at κ = 0.8 it is not above the
-/// early one (CI lower bound of early − late above −0.05); the KPI-truth gap at day 500 is larger at κ = 0.95 than at 0.2 and,
-/// at κ = 0.8, larger at day 500 than at day 126 (paired CIs). The gap reads the KPI at the
-/// first quarter's true value per unit of reported output, so the over-statement is drift
-/// since then, not the constant bias of items picked on noisy estimates.
-#[test]
-fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
-    let kappas = [0.2, 0.35, 0.5, 0.65, 0.8, 0.95];
-    let policies: String = kappas
+/// The SF-06 sweep: the KPI-heavy preset with κ in {0.2, 0.35, 0.5, 0.65, 0.8, 0.95}
+/// (policies in that order), seed 6, 100 paired replications, 500 days.
+fn decoupling_sweep() -> (Scenario, Runs) {
+    let policies: String = [0.2, 0.35, 0.5, 0.65, 0.8, 0.95]
         .iter()
-        .map(|k| {
+        .map(|k: &f64| {
             policy(
                 &format!("k{}", (k * 100.0) as u32),
                 "kpi-heavy",
@@ -1114,6 +1143,22 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
         .collect();
     let s = scenario(&policies, 6, 100, 500);
     let r = run(&s);
+    (s, r)
+}
+
+/// SF-06 (emergent): KPI-value decoupling grows with pressure and time. The KPI-heavy preset
+/// with κ in {0.2, 0.35, 0.5, 0.65, 0.8, 0.95}; seed 6, 100 paired replications; team-review
+/// windows pooled across replications; 95% percentile bootstrap over replications (2,000
+/// resamples, seed 2026, stream 1). Early windows are the review windows in days 0-125 (baseline reviews
+/// included, each covering the days since the previous review), late ones from day 375. Pass: the late correlation of items closed with true value falls
+/// with κ (bootstrap CI of the Spearman coefficient below 0); at κ = 0.8 it is below the
+/// early one (CI of early − late above 0); the KPI-truth gap at day 500 is larger at κ = 0.95 than at 0.2 and,
+/// at κ = 0.8, larger at day 500 than at day 126 (paired CIs). The gap reads the KPI at the
+/// first quarter's true value per unit of reported output, so the over-statement is drift
+/// since then, not the constant bias of items picked on noisy estimates.
+#[test]
+fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
+    let (s, r) = decoupling_sweep();
     let n = r[0].len();
     let all: Vec<usize> = (0..n).collect();
     let late: Vec<f64> = r
@@ -1144,8 +1189,8 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
     // MODEL-SPEC also asks for a drop of at least 0.1 at κ = 0.8, which the model misses: see
     // sf06_correlation_drops_over_time_at_kappa_08 (ignored).
     assert!(
-        drop_lo > -0.05,
-        "late correlation above the early one at kappa 0.8"
+        drop_lo > 0.0,
+        "late correlation not below the early one at kappa 0.8"
     );
     let end = s.grid().len() - 1;
     let gaps: Vec<f64> = r
@@ -1166,18 +1211,18 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
 }
 
 /// SF-06 (emergent), the part the model misses: at κ = 0.8 the late correlation is at least 0.1
-/// below the early one. Same runs as above (seed 6, 100 replications); percentile bootstrap
+/// below the early one. Same runs as above (the sweep's κ = 0.8 policy, seed 6, 100
+/// replications); percentile bootstrap
 /// over replications (2,000 resamples, stream 1). Pass (MODEL-SPEC D.0): the CI of the drop
 /// excludes 0 and its point estimate is at least 0.1. The model's drop is smaller (see the
 /// ignore reason and docs/MODEL.md). Kept, ignored, as the open target.
 #[test]
 #[ignore = "fails in the current calibration: the drop is 0.049 (CI 0.016 to 0.082), not 0.1 (docs/MODEL.md)"]
 fn sf06_correlation_drops_over_time_at_kappa_08() {
-    let s = scenario(&policy("k80", "kpi-heavy", "kappa = 0.8"), 6, 100, 500);
-    let r = run(&s);
-    let (drop, lo, hi) = bootstrap(r[0].len(), 1, |rows| {
-        pooled_correlation(&r[0], rows, "decoupling_early")
-            - pooled_correlation(&r[0], rows, "decoupling_late")
+    let (_, r) = decoupling_sweep();
+    let (drop, lo, hi) = bootstrap(r[4].len(), 1, |rows| {
+        pooled_correlation(&r[4], rows, "decoupling_early")
+            - pooled_correlation(&r[4], rows, "decoupling_late")
     });
     eprintln!("SF-06 early - late correlation at 0.8: {drop:.3} (CI {lo:.3} to {hi:.3})");
     assert!(lo > 0.0 && drop >= 0.1);
