@@ -126,6 +126,16 @@ impl RunConfig {
         if let Some(seed) = args.seed {
             scenario.seed = seed;
         }
+        if args
+            .first_replication
+            .checked_add(scenario.replications)
+            .is_none()
+        {
+            return Err(Error::Usage(format!(
+                "--first-replication {} plus {} replications is past the last replication index",
+                args.first_replication, scenario.replications
+            )));
+        }
         let threads = match args.threads {
             Some(n) => n as usize,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -193,6 +193,15 @@ fn bad_usage_exits_with_2() {
         (&["run"], "<FILE>"),
         (&["run", "x.toml", "--threads", "0"], "--threads"),
         (&["run", "x.toml", "--seed", "-1"], "-1"),
+        (
+            &[
+                "run",
+                "x.toml",
+                "--first-replication",
+                "18446744073709551615",
+            ],
+            "--first-replication",
+        ),
     ] {
         let output = orgsim(dir.path(), args);
         let text = stderr(&output);

@@ -43,6 +43,10 @@ mod source {
     pub const HELP: u64 = 29;
     /// Per team: each manager's quit threshold, time to fill and successor's skill (R15).
     pub const MANAGER_TURNOVER: u64 = 30;
+    /// Per team: whether the KPI system observes an escaped defect.
+    pub const DEFECTS_SEEN: u64 = 31;
+    /// Per person: burnout leave (its draws would otherwise shift the sick spells).
+    pub const BURNOUT: u64 = 32;
 }
 
 /// Cost of delay δ_cod [per working day].
@@ -207,6 +211,9 @@ struct Person {
     work: Option<Work>,
     incident: Option<f64>,
     rate: f64,
+    /// This member's share of the team's rework server, ω·e_Q (0 while absent from the team
+    /// or on an incident), as of the last refresh.
+    rework_rate: f64,
     work_since: f64,
     experiment_threshold: f64,
     experiment_accumulated: f64,
@@ -424,8 +431,8 @@ pub struct Replication<'a> {
     people: Vec<Person>,
     teams: Vec<Team>,
     calendar: EventQueue<Event>,
-    person_rngs: Vec<[SimRng; 7]>,
-    team_rngs: Vec<[SimRng; 6]>,
+    person_rngs: Vec<[SimRng; 8]>,
+    team_rngs: Vec<[SimRng; 7]>,
     /// Per team: the manager-turnover stream (thresholds, times to fill, successors' skill).
     manager_rngs: Vec<SimRng>,
     market_rng: SimRng,
@@ -454,6 +461,7 @@ const R_SHOCK: usize = 3;
 const R_EXPERIMENT: usize = 4;
 const R_WORK: usize = 5;
 const R_PERSON: usize = 6;
+const R_BURNOUT: usize = 7;
 // Indices into the per-team streams.
 const T_IDEAS: usize = 0;
 const T_INCIDENTS: usize = 1;
@@ -461,6 +469,7 @@ const T_SURGES: usize = 2;
 const T_DEMAND: usize = 3;
 const T_REVIEW: usize = 4;
 const T_HELP: usize = 5;
+const T_DEFECTS_SEEN: usize = 6;
 
 // Cancellable slots per person, then one per team.
 const SLOTS_PER_PERSON: u32 = 7;
@@ -468,6 +477,7 @@ const SLOT_PLANNED: u32 = 0;
 const SLOT_INCIDENT: u32 = 1;
 const SLOT_QUIT: u32 = 2;
 const SLOT_BURNOUT: u32 = 3;
+/// The next experiment proposal, or the end of the experiment under way.
 const SLOT_EXPERIMENT: u32 = 4;
 /// The end of a sickness absence or burnout leave (one at a time).
 const SLOT_ABSENCE: u32 = 5;
@@ -538,7 +548,7 @@ impl<'a> Replication<'a> {
         let n_teams = org.teams as usize;
         let size = org.team_size as usize;
         let n_people = n_teams * size;
-        let person_rngs: Vec<[SimRng; 7]> = (0..n_people as u64)
+        let person_rngs: Vec<[SimRng; 8]> = (0..n_people as u64)
             .map(|p| {
                 [
                     streams.stream(source::QUIT, p),
@@ -548,10 +558,11 @@ impl<'a> Replication<'a> {
                     streams.stream(source::EXPERIMENT, p),
                     streams.stream(source::WORK, p),
                     streams.stream(source::PERSON, p),
+                    streams.stream(source::BURNOUT, p),
                 ]
             })
             .collect();
-        let team_rngs: Vec<[SimRng; 6]> = (0..n_teams as u64)
+        let team_rngs: Vec<[SimRng; 7]> = (0..n_teams as u64)
             .map(|k| {
                 [
                     streams.stream(source::IDEAS, k),
@@ -560,6 +571,7 @@ impl<'a> Replication<'a> {
                     streams.stream(source::DEMAND, k),
                     streams.stream(source::REVIEW, k),
                     streams.stream(source::HELP, 1_000_000 + k),
+                    streams.stream(source::DEFECTS_SEEN, k),
                 ]
             })
             .collect();
@@ -824,6 +836,7 @@ impl<'a> Replication<'a> {
             punished: 0.0,
             work: None,
             incident: None,
+            rework_rate: 0.0,
             rate: 0.0,
             work_since: now,
             experiment_threshold,
@@ -1624,7 +1637,17 @@ impl Replication<'_> {
         }
         if !self.people[p].present {
             self.ledger.slots[p].notice_share = 0.0;
+            self.set_rework_rate(p, 0.0);
             return;
+        }
+        // Incidents pre-empt everything (E2): a member free of one takes the team's oldest
+        // queued incident.
+        if self.people[p].incident.is_none() && self.availability(p) > 0.0 {
+            let k = self.people[p].team;
+            if let Some(size) = self.teams[k].incidents.pop_front() {
+                self.tally_headcount();
+                self.people[p].incident = Some(size);
+            }
         }
         if self.people[p].incident.is_none()
             && self.people[p].work.is_none()
@@ -1635,6 +1658,12 @@ impl Replication<'_> {
         }
         self.ledger.slots[p].notice_share = self.notice_loss_share(p);
         let omega = self.omega(p);
+        let rework_rate = if self.people[p].incident.is_none() {
+            omega * self.people[p].effort[1]
+        } else {
+            0.0
+        };
+        self.set_rework_rate(p, rework_rate);
         let person = &mut self.people[p];
         if let Some(remaining) = person.incident {
             person.rate = omega;
@@ -1822,7 +1851,7 @@ impl Replication<'_> {
         self.free_rework.push(index);
         if !rework.completes_item {
             // Escaped defects are observed by the KPI system with probability 0.7.
-            let seen = self.team_rngs[k][T_REVIEW].random::<f64>() < 0.7;
+            let seen = self.team_rngs[k][T_DEFECTS_SEEN].random::<f64>() < 0.7;
             if seen {
                 self.teams[k].window.defects_seen += 1.0;
             }
@@ -1841,14 +1870,23 @@ impl Replication<'_> {
         team.rework_since = t;
     }
 
-    /// The team's rework server runs at the members' combined quality effort, FIFO.
+    /// Sets member `p`'s share of the rework server and, when it changed, re-times the team's
+    /// rework, so the server's rate follows every member refresh.
+    fn set_rework_rate(&mut self, p: usize, rate: f64) {
+        if self.people[p].rework_rate != rate {
+            self.people[p].rework_rate = rate;
+            self.refresh_rework(self.people[p].team);
+        }
+    }
+
+    /// The team's rework server runs at the members' combined quality effort (their shares as
+    /// of their last refresh), FIFO.
     fn refresh_rework(&mut self, k: usize) {
         self.settle_rework(k);
         let rate: f64 = self.teams[k]
             .members
             .iter()
-            .filter(|&&p| self.people[p].incident.is_none())
-            .map(|&p| self.omega(p) * self.people[p].effort[1])
+            .map(|&p| self.people[p].rework_rate)
             .sum();
         self.teams[k].rework_rate = rate;
         let slot = self.team_slot(k);
@@ -1882,7 +1920,11 @@ impl Replication<'_> {
             let item = self.draw_item(k, self.now);
             let backlog = &mut self.teams[k].backlog;
             if backlog.len() >= MAX_BACKLOG {
-                backlog.remove(0);
+                // Selection reorders the backlog (swap_remove), so find the oldest item.
+                let oldest = (0..backlog.len())
+                    .min_by(|&a, &b| backlog[a].arrival.total_cmp(&backlog[b].arrival))
+                    .expect("a full backlog is not empty");
+                backlog.swap_remove(oldest);
             }
             backlog.push(item);
             let idle: Vec<usize> = self.teams[k]
@@ -1916,7 +1958,6 @@ impl Replication<'_> {
                     self.refresh_person(p);
                     self.people[p].incident = Some(size);
                     self.refresh_person(p);
-                    self.refresh_rework(k);
                 }
                 None => self.teams[k].incidents.push_back(size),
             }
@@ -1924,16 +1965,26 @@ impl Replication<'_> {
         self.schedule_next_incident(k);
     }
 
+    /// The member finishes an incident; the second refresh hands them the next queued one.
     fn incident_done(&mut self, p: usize) {
         self.tally_headcount();
         self.refresh_person(p);
         self.people[p].incident = None;
-        let k = self.people[p].team;
-        if let Some(next) = self.teams[k].incidents.pop_front() {
-            self.people[p].incident = Some(next);
-        }
         self.refresh_person(p);
-        self.refresh_rework(k);
+    }
+
+    /// Refreshes the team's members who are free of an incident while incidents are queued,
+    /// so that each takes one (refresh_person).
+    fn offer_queued_incidents(&mut self, k: usize) {
+        for i in 0..self.teams[k].members.len() {
+            if self.teams[k].incidents.is_empty() {
+                break;
+            }
+            let p = self.teams[k].members[i];
+            if self.people[p].present && self.people[p].incident.is_none() {
+                self.refresh_person(p);
+            }
+        }
     }
 
     fn demand_step(&mut self, k: usize) {
@@ -2155,7 +2206,9 @@ impl Replication<'_> {
         if detected {
             team.pressure.jump(t, 0.3, 1.0, 2.0);
             team.safety.jump(t, -0.1, 0.0, 1.0);
-            if lv.punishment > 0.5 {
+            // Caught gaming is punished with the policy's punishment probability p_pun (the
+            // same lever as for misses), so the rule does not flip at a preset boundary.
+            if u_punish < lv.punishment {
                 punitive = true;
             }
             self.ledger.gaming_detected += 1.0;
@@ -2269,7 +2322,8 @@ impl Replication<'_> {
         }
         let delay = lognormal(&mut self.person_rngs[p][R_HIRE], 40.0, 0.4);
         self.at(self.now + delay, Event::Hire(p));
-        self.refresh_rework(k);
+        self.set_rework_rate(p, 0.0);
+        self.offer_queued_incidents(k);
         // SF-11: the leaver's notice loss and vacancy (the drawn time to fill, also past the
         // horizon); a leaver who was a replacement closes their own ramp shortfall.
         let slot = &mut self.ledger.slots[p];
@@ -2380,7 +2434,7 @@ impl Replication<'_> {
     fn burnout_onset(&mut self, p: usize) {
         let t = self.now;
         let (u, leave) = {
-            let rng = &mut self.person_rngs[p][R_SICK];
+            let rng = &mut self.person_rngs[p][R_BURNOUT];
             (rng.random::<f64>(), 40.0 * exp1(rng))
         };
         if self.people[p].burned_out || !self.people[p].present {
@@ -2459,7 +2513,13 @@ impl Replication<'_> {
         person.experiment_threshold = threshold;
         person.experiment_since = t;
         self.ledger.experiments += 1.0;
-        self.at(t + duration, Event::ExperimentEnd(p));
+        // The proposal's slot is free while the experiment runs (no proposal is scheduled for
+        // someone experimenting); holding the end there lets an exit cancel it.
+        self.at_slot(
+            t + duration,
+            Self::slot(p, SLOT_EXPERIMENT),
+            Event::ExperimentEnd(p),
+        );
     }
 
     fn experiment_end(&mut self, p: usize) {
@@ -2475,11 +2535,9 @@ impl Replication<'_> {
         };
         let k = self.people[p].team;
         let person = &mut self.people[p];
+        debug_assert!(person.present, "an exit cancels the experiment's end");
         person.experimenting = false;
         person.experiment_since = t;
-        if !person.present {
-            return;
-        }
         let success = u_success < 0.33 * (0.7 + 0.6 * person.competence.at(t));
         if success {
             person.success = 0.9 * person.success + 0.1;
@@ -2517,8 +2575,6 @@ impl Replication<'_> {
             Event::SickEnd(p),
         );
         self.refresh_person(p);
-        let k = self.people[p].team;
-        self.refresh_rework(k);
     }
 
     fn help_request(&mut self, k: usize) {
@@ -2612,7 +2668,7 @@ impl Replication<'_> {
             team.churn_until = t + 60.0;
             let members = team.members.clone();
             for p in members {
-                let u = self.team_rngs[k][T_REVIEW].random::<f64>();
+                let u = self.reorg_rng.random::<f64>();
                 let person = &mut self.people[p];
                 person.trust.jump(t, -0.05, 0.0, 1.0);
                 if u < 0.3 && person.work.is_some() {
