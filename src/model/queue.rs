@@ -15,11 +15,29 @@ use crate::engine::EventQueue;
 use crate::model::{MetricSpec, Record, Simulation};
 use crate::random::{exp1, Streams};
 use crate::scenario::NamedPolicy;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 /// Stream source of inter-arrival gaps.
 pub const ARRIVALS: u64 = 1;
 /// Stream source of task sizes.
 pub const WORK: u64 = 2;
+/// Stream source of the initial state (`QueueStart::Stationary`).
+pub const INITIAL: u64 = 3;
+
+/// How a replication starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueStart {
+    /// With no task in the system.
+    #[default]
+    Empty,
+    /// In the stationary distribution of the M/M/c queue (requires λ < cμ): the number in
+    /// system is drawn from it, and the tasks in service have exponential residual service by
+    /// memorylessness. No warm-up is needed, however slowly the queue relaxes (MODEL-SPEC
+    /// SF-01 b). The initial tasks arrived before day 0 and count in no per-task statistic.
+    Stationary,
+}
 
 /// Parameters of one M/M/c queue.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,6 +50,43 @@ pub struct QueueParams {
     pub servers: u32,
     /// Statistics cover tasks arriving on or after this day [working days], >= 0.
     pub warmup_days: f64,
+    /// The state at day 0.
+    pub start: QueueStart,
+}
+
+impl QueueParams {
+    /// Number in system at day 0 for a uniform draw `u` in [0, 1): 0 when the queue starts
+    /// empty, otherwise the inverse of the stationary M/M/c distribution, p_n = p_0 aⁿ/n! for
+    /// n < c and p_0 a^c/c! ρ^(n−c) beyond (a = λ/μ, ρ = a/c < 1), whose tail from c on is
+    /// geometric with mass Erlang C.
+    pub fn initial_in_system(&self, u: f64) -> u64 {
+        if self.start == QueueStart::Empty {
+            return 0;
+        }
+        let c = self.servers;
+        let a = self.arrival_rate / self.service_rate;
+        let rho = a / f64::from(c);
+        // Unnormalized terms aⁿ/n! for n < c, then the tail mass a^c/(c!(1 − ρ)).
+        let mut terms = Vec::with_capacity(c as usize);
+        let mut term = 1.0;
+        for n in 0..c {
+            terms.push(term);
+            term *= a / f64::from(n + 1);
+        }
+        let tail = term / (1.0 - rho);
+        let total: f64 = terms.iter().sum::<f64>() + tail;
+        let mut cumulative = 0.0;
+        for (n, t) in terms.iter().enumerate() {
+            cumulative += t / total;
+            if u < cumulative {
+                return n as u64;
+            }
+        }
+        // P(N ≥ c + k) = C ρ^k with C = tail/total; the smallest k with C ρ^(k+1) ≤ 1 − u.
+        let erlang_c = tail / total;
+        let k = ((1.0 - u) / erlang_c).ln() / rho.ln();
+        u64::from(c) + k.max(0.0).floor() as u64
+    }
 }
 
 /// Events of the queue model.
@@ -214,6 +269,20 @@ impl Simulation for QueueModel {
                     .expect("service times are finite and positive");
             };
 
+        // The stationary start draws from its own stream, so arrivals and sizes stay in step
+        // across policies; its tasks arrived before day 0 (-∞ keeps them out of the statistics).
+        let mut initial = streams.stream(INITIAL, 0);
+        let in_system = p.initial_in_system(initial.random::<f64>());
+        for n in 0..in_system {
+            let size = exp1(&mut initial);
+            if n < u64::from(p.servers) {
+                busy += 1;
+                start_service(&mut calendar, 0.0, f64::NEG_INFINITY, size);
+            } else {
+                waiting.push_back((f64::NEG_INFINITY, size));
+            }
+        }
+
         while let Some((time, event)) = calendar.pop() {
             let now = time.days();
             if now > horizon {
@@ -283,5 +352,71 @@ impl Simulation for QueueModel {
         out[5] = arrived_after_warmup as f64 / measured;
         out[6] = areas.busy / (measured * p.servers as f64);
         out[7] = sojourn_count as f64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stationary(arrival_rate: f64, service_rate: f64, servers: u32) -> QueueParams {
+        QueueParams {
+            arrival_rate,
+            service_rate,
+            servers,
+            warmup_days: 0.0,
+            start: QueueStart::Stationary,
+        }
+    }
+
+    /// Mean and P(N = n) of the initial number in system, by midpoint quadrature over u
+    /// (deterministic: 10⁶ points).
+    fn moments(p: &QueueParams, n: u64) -> (f64, f64) {
+        const POINTS: u32 = 1_000_000;
+        let (mut sum, mut hits) = (0.0, 0u32);
+        for i in 0..POINTS {
+            let draw = p.initial_in_system((f64::from(i) + 0.5) / f64::from(POINTS));
+            sum += draw as f64;
+            hits += u32::from(draw == n);
+        }
+        (sum / f64::from(POINTS), f64::from(hits) / f64::from(POINTS))
+    }
+
+    #[test]
+    fn stationary_start_matches_the_mm1_geometric_law() {
+        // P(N = n) = (1 − ρ)ρⁿ, mean ρ/(1 − ρ) = 4 at ρ = 0.8.
+        let p = stationary(0.8, 1.0, 1);
+        let (mean, p3) = moments(&p, 3);
+        assert!((mean - 4.0).abs() < 0.01, "mean {mean}");
+        assert!((p3 - 0.2 * 0.8f64.powi(3)).abs() < 1e-4, "P(N = 3) {p3}");
+    }
+
+    #[test]
+    fn stationary_start_matches_erlang_c_at_the_reference_queue() {
+        // λ 10, μ 1, c 12: L = L_q + a = 12.246941 (MODEL-SPEC B3); P(N = 0) = p_0.
+        let p = stationary(10.0, 1.0, 12);
+        let (mean, p0) = moments(&p, 0);
+        assert!((mean - 12.246941).abs() < 0.01, "mean {mean}");
+        let a: f64 = 10.0;
+        let mut terms = 0.0;
+        let mut term = 1.0;
+        for n in 0..12 {
+            terms += term;
+            term *= a / f64::from(n + 1);
+        }
+        let expected_p0 = 1.0 / (terms + term / (1.0 - a / 12.0));
+        assert!(
+            (p0 - expected_p0).abs() < 1e-5,
+            "p0 {p0} against {expected_p0}"
+        );
+    }
+
+    #[test]
+    fn empty_start_is_empty() {
+        let p = QueueParams {
+            start: QueueStart::Empty,
+            ..stationary(0.8, 1.0, 1)
+        };
+        assert_eq!(p.initial_in_system(0.999), 0);
     }
 }

@@ -13,7 +13,7 @@ use super::{
     MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
 };
 use crate::model::org::{Coefficients, Disturbances, EngagementPrior, Organization};
-use crate::model::queue::QueueParams;
+use crate::model::queue::{QueueParams, QueueStart};
 use crate::policy::{self, Levers, RawLevers};
 
 /// Top level of a scenario file.
@@ -165,6 +165,10 @@ pub struct RawQueue {
     /// Statistics ignore the first `warmup_days` [working days]; default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warmup_days: Option<f64>,
+    /// `empty` (default) or `stationary`: start each replication in the queue's stationary
+    /// distribution (requires arrival_rate < servers × service_rate for every policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<QueueStart>,
 }
 
 /// `[[policies]]`: one of the policies a scenario compares.
@@ -465,12 +469,14 @@ impl RawScenario {
                 format!("less than horizon_days ({horizon_days})"),
             ));
         }
+        let start = queue.start.unwrap_or_default();
         let base = validate_queue_params(
             "queue",
             queue.arrival_rate,
             queue.service_rate,
             queue.servers,
             warmup_days,
+            start,
         )?;
         if self.policies.is_empty() {
             return Ok(vec![NamedPolicy {
@@ -502,6 +508,7 @@ impl RawScenario {
                 over.service_rate.unwrap_or(base.service_rate),
                 over.servers.unwrap_or(base.servers as u64),
                 warmup_days,
+                start,
             )?;
             policies.push(NamedPolicy { name, params });
         }
@@ -767,13 +774,27 @@ fn validate_queue_params(
     service_rate: f64,
     servers: u64,
     warmup_days: f64,
+    start: QueueStart,
 ) -> Result<QueueParams, Invalid> {
-    Ok(QueueParams {
+    let params = QueueParams {
         arrival_rate: check::positive(&format!("{prefix}.arrival_rate"), arrival_rate, 1e6)?,
         service_rate: check::positive(&format!("{prefix}.service_rate"), service_rate, 1e6)?,
         servers: check::count(&format!("{prefix}.servers"), servers, 1, 100_000)? as u32,
         warmup_days,
-    })
+        start,
+    };
+    let capacity = f64::from(params.servers) * params.service_rate;
+    if start == QueueStart::Stationary && params.arrival_rate >= capacity {
+        return Err(Invalid::new(
+            format!("{prefix}.arrival_rate"),
+            format!(
+                "{} has no stationary distribution with {} servers at {} (start = \"stationary\")",
+                params.arrival_rate, params.servers, params.service_rate
+            ),
+            format!("below servers × service_rate = {capacity}, or start = \"empty\""),
+        ));
+    }
+    Ok(params)
 }
 
 fn validate_name(key: &str, name: &str) -> Result<String, Invalid> {
@@ -849,6 +870,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 service_rate: base.service_rate,
                 servers: base.servers as u64,
                 warmup_days: Some(base.warmup_days),
+                start: Some(base.start),
             });
             raw.policies = policies
                 .iter()
