@@ -27,3 +27,24 @@ pub fn orgsim(dir: &Path, args: &[&str]) -> Output {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Runs the orgsim binary with `args` in `dir` and asserts that it succeeded.
+pub fn orgsim_ok(dir: &Path, args: &[&str]) -> Output {
+    let output = orgsim(dir, args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    output
+}
+
+/// Asserts that each of `files` has the same bytes in folders `a` and `b`.
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for file in files {
+        let left = std::fs::read(a.join(file)).unwrap();
+        let right = std::fs::read(b.join(file)).unwrap();
+        assert!(
+            left == right,
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}

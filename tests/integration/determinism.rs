@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{orgsim, scenario, stderr};
+use crate::common::{assert_same_files, orgsim_ok, scenario};
 
 const FILES: [&str; 4] = [
     "summary.json",
@@ -17,7 +17,7 @@ fn run(dir: &Path, out: &str, threads: &str, file: &Path) {
 }
 
 fn run_replications(dir: &Path, out: &str, threads: &str, file: &Path, replications: &str) {
-    let output = orgsim(
+    orgsim_ok(
         dir,
         &[
             "run",
@@ -31,7 +31,6 @@ fn run_replications(dir: &Path, out: &str, threads: &str, file: &Path, replicati
             replications,
         ],
     );
-    assert!(output.status.success(), "{}", stderr(&output));
 }
 
 /// run.json without its wall-clock fields.
@@ -46,16 +45,7 @@ fn run_json_without_wall_clock(dir: &Path) -> serde_json::Value {
 }
 
 fn assert_same_outputs(a: &Path, b: &Path) {
-    for file in FILES {
-        let left = std::fs::read(a.join(file)).unwrap();
-        let right = std::fs::read(b.join(file)).unwrap();
-        assert!(
-            left == right,
-            "{file} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
+    assert_same_files(a, b, &FILES);
     assert_eq!(
         run_json_without_wall_clock(a),
         run_json_without_wall_clock(b)
@@ -81,13 +71,7 @@ fn resolved_scenario_reproduces_the_run() {
     run(dir.path(), "first", "2", &scenario("mmc-reference.toml"));
     let resolved = dir.path().join("first/scenario.resolved.toml");
     run(dir.path(), "again", "2", &resolved);
-    for file in FILES {
-        assert_eq!(
-            std::fs::read(dir.path().join("first").join(file)).unwrap(),
-            std::fs::read(dir.path().join("again").join(file)).unwrap(),
-            "{file}"
-        );
-    }
+    assert_same_files(&dir.path().join("first"), &dir.path().join("again"), &FILES);
 }
 
 #[test]
@@ -95,7 +79,7 @@ fn a_single_replication_can_be_rerun_from_its_index() {
     let dir = tempfile::tempdir().unwrap();
     let file = scenario("mmc-reference.toml");
     run(dir.path(), "all", "2", &file);
-    let output = orgsim(
+    orgsim_ok(
         dir.path(),
         &[
             "run",
@@ -109,7 +93,6 @@ fn a_single_replication_can_be_rerun_from_its_index() {
             "--quiet",
         ],
     );
-    assert!(output.status.success(), "{}", stderr(&output));
     let all = std::fs::read_to_string(dir.path().join("all/replications.csv")).unwrap();
     let one = std::fs::read_to_string(dir.path().join("one/replications.csv")).unwrap();
     let row = one.lines().nth(1).unwrap();
@@ -136,8 +119,7 @@ fn management_model_output_is_identical_for_one_and_two_threads() {
         .map(|e| (e.file_name(), std::fs::read(e.path()).unwrap()))
         .collect();
     assert!(before.len() >= 6, "run drew the charts");
-    let output = orgsim(dir.path(), &["plot", "one"]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    orgsim_ok(dir.path(), &["plot", "one"]);
     for (name, bytes) in &before {
         assert!(
             std::fs::read(charts.join(name)).unwrap() == *bytes,

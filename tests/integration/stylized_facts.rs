@@ -815,9 +815,15 @@ fn hours_cap_sweep() -> ([f64; 7], Runs, Vec<Vec<f64>>) {
 
 /// Index of the cap with the highest mean of `values` (one column of replications per cap).
 fn peak_cap(values: &[Vec<f64>]) -> usize {
+    let all: Vec<usize> = (0..values[0].len()).collect();
+    peak_cap_over(values, &all)
+}
+
+/// [`peak_cap`] over the replications `rows`.
+fn peak_cap_over(values: &[Vec<f64>], rows: &[usize]) -> usize {
     let means: Vec<f64> = values
         .iter()
-        .map(|v| welford(v.iter().copied()).mean())
+        .map(|v| rows.iter().map(|&i| v[i]).sum::<f64>())
         .collect();
     (0..means.len())
         .max_by(|&a, &b| means[a].total_cmp(&means[b]))
@@ -826,20 +832,30 @@ fn peak_cap(values: &[Vec<f64>]) -> usize {
 
 /// SF-12 (emergent): an interior optimal hours cap. H_max in {40, 42.5, 45, 47.5, 50, 55, 60}
 /// under KPI-heavy pressure, one year; seed 12, 200 paired replications. Pass: size-weighted
-/// throughput and J_true with terminal value both peak at a cap in [42.5, 50]; J_true at the
-/// peak is above J_true at 60 h (paired CI); burnout prevalence at 60 h is above that at 40 h
-/// (paired CI).
+/// throughput and J_true with terminal value both peak at a cap in [42.5, 50], with the
+/// percentile-bootstrap CI of each peak (2,000 resamples of replications, streams 9 and 10)
+/// inside that band; J_true at the peak is above J_true at 60 h (paired CI); burnout
+/// prevalence rises at every step of the cap (adjacent paired CIs above 0).
 #[test]
 fn sf12_interior_optimal_hours_cap() {
     let (caps, r, throughput) = hours_cap_sweep();
+    let n = throughput[0].len();
     let peak = peak_cap(&throughput);
+    let (_, peak_lo, peak_hi) = bootstrap(n, 9, |rows| caps[peak_cap_over(&throughput, rows)]);
+    eprintln!(
+        "SF-12 throughput peaks at {} h (CI {peak_lo} to {peak_hi})",
+        caps[peak]
+    );
     assert!(
-        (42.5..=50.0).contains(&caps[peak]),
-        "peak at {}",
+        (42.5..=50.0).contains(&caps[peak]) && peak_lo >= 42.5 && peak_hi <= 50.0,
+        "throughput peak at {} (CI {peak_lo} to {peak_hi})",
         caps[peak]
     );
     let j: Vec<Vec<f64>> = r.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
     let j_peak = peak_cap(&j);
+    let (_, j_lo, j_hi) = bootstrap(n, 10, |rows| caps[peak_cap_over(&j, rows)]);
+    eprintln!("SF-12 J_true + TV peak CI {j_lo} to {j_hi} h");
+    assert!(j_lo >= 42.5 && j_hi <= 50.0, "J peak CI {j_lo} to {j_hi}");
     let (d, lo, _) = paired(&j[j_peak], &j[caps.len() - 1]);
     eprintln!(
         "SF-12 J_true + TV peaks at {} h; J(peak) - J(60 h) {d:.2} S (lower {lo:.2})",
@@ -851,6 +867,15 @@ fn sf12_interior_optimal_hours_cap() {
     let (d, lo, _) = paired(&burnout(caps.len() - 1), &burnout(0));
     eprintln!("SF-12 burnout 60 h - 40 h {d:.3} (lower {lo:.3})");
     assert!(lo > 0.0);
+    for i in 1..caps.len() {
+        let (d, lo, _) = paired(&burnout(i), &burnout(i - 1));
+        eprintln!(
+            "SF-12 burnout {} h - {} h {d:+.4} (lower {lo:.4})",
+            caps[i],
+            caps[i - 1]
+        );
+        assert!(lo > 0.0, "burnout does not rise from {} h", caps[i - 1]);
+    }
 }
 
 /// SF-12 (emergent): size-weighted throughput at a 60 h cap is below the peak (paired CI above
