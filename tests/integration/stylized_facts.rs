@@ -81,11 +81,22 @@ fn grid_index(scenario: &Scenario, day: f64) -> usize {
         .unwrap_or_else(|| panic!("day {day} is not on the grid {grid:?}"))
 }
 
+/// The value of series `metric` at grid point `g` of one replication.
+fn value(record: &Record, g: usize, metric: &str) -> f64 {
+    record.series[g * SERIES.len() + index(metric)]
+}
+
+/// Series `metric` at grid point `g`, one value per replication.
 fn series(records: &[Record], g: usize, metric: &str) -> Vec<f64> {
-    let width = SERIES.len();
+    records.iter().map(|r| value(r, g, metric)).collect()
+}
+
+/// Per replication, how much the cumulative series `metric` grew from grid point `from` to
+/// grid point `to`.
+fn increase(records: &[Record], from: usize, to: usize, metric: &str) -> Vec<f64> {
     records
         .iter()
-        .map(|r| r.series[g * width + index(metric)])
+        .map(|r| value(r, to, metric) - value(r, from, metric))
         .collect()
 }
 
@@ -208,10 +219,7 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
     let crossovers: Vec<f64> = (0..r[0].len())
         .map(|i| {
             let lead: Vec<f64> = (0..grid.len())
-                .map(|g| {
-                    r[1][i].series[g * SERIES.len() + index("j_true")]
-                        - r[0][i].series[g * SERIES.len() + index("j_true")]
-                })
+                .map(|g| value(&r[1][i], g, "j_true") - value(&r[0][i], g, "j_true"))
                 .collect();
             (0..grid.len())
                 .find(|&g| {
@@ -339,10 +347,7 @@ fn sf07_effort_substitution_along_kappa() {
             .iter()
             .map(|rec| {
                 let g_count = s.grid().len();
-                (0..g_count)
-                    .map(|g| rec.series[g * SERIES.len() + index(metric)])
-                    .sum::<f64>()
-                    / g_count as f64
+                (0..g_count).map(|g| value(rec, g, metric)).sum::<f64>() / g_count as f64
             })
             .collect()
     };
@@ -936,11 +941,7 @@ fn crn_keeps_nearby_policies_in_step() {
 fn sf04_goodhart_signature_late_reported_output() {
     let (s, r) = kpi_vs_balanced(4, 200);
     let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
-    let items = |p: usize| -> Vec<f64> {
-        let a = series(&r[p], late, "items_closed_cumulative");
-        let b = series(&r[p], end, "items_closed_cumulative");
-        b.iter().zip(&a).map(|(b, a)| b - a).collect()
-    };
+    let items = |p: usize| increase(&r[p], late, end, "items_closed_cumulative");
     let (d, lo, _) = paired(&items(0), &items(1));
     eprintln!("SF-04 late items closed KPI-heavy - balanced {d:.1} (lower {lo:.1})");
     assert!(lo >= 0.0);
@@ -960,10 +961,9 @@ fn sf04_goodhart_window_in_the_first_year() {
     let (s, r) = kpi_vs_balanced(4, 200);
     let grid = s.grid();
     let at = |p: usize, day: f64, metric: &str| series(&r[p], grid_index(&s, day), metric);
-    let quarter_items = |p: usize, end: f64| -> Vec<f64> {
-        let a = at(p, end - 63.0, "items_closed_cumulative");
-        let b = at(p, end, "items_closed_cumulative");
-        b.iter().zip(&a).map(|(b, a)| b - a).collect()
+    let quarter_items = |p: usize, end: f64| {
+        let (from, to) = (grid_index(&s, end - 63.0), grid_index(&s, end));
+        increase(&r[p], from, to, "items_closed_cumulative")
     };
     let ends: Vec<f64> = (2..8)
         .map(|q| f64::from(q) * 63.0)
@@ -986,8 +986,7 @@ fn sf04_goodhart_window_in_the_first_year() {
         .map(|i| {
             let behind = |end: f64| {
                 let g = |p: usize, day: f64| {
-                    r[p][i].series
-                        [grid_index(&s, day) * SERIES.len() + index("items_closed_cumulative")]
+                    value(&r[p][i], grid_index(&s, day), "items_closed_cumulative")
                 };
                 (g(0, end) - g(0, end - 63.0)) < (g(1, end) - g(1, end - 63.0))
             };
