@@ -444,6 +444,8 @@ pub struct Replication<'a> {
     /// Rework scheduled to surface (`ReworkAppears` holds its index); `None` once it has.
     pending_rework: Vec<Option<Rework>>,
     free_rework: Vec<usize>,
+    /// Arrivals of the exogenous processes drawn at day 0 and not yet scheduled.
+    arrivals: PendingArrivals,
 }
 
 // Indices into the per-person streams.
@@ -510,7 +512,7 @@ fn ramp_shortfall(tenure: f64) -> f64 {
     (1.0 - rules::ramp(0.0)) * rules::RAMP_TAU * (1.0 - (-tenure.max(0.0) / rules::RAMP_TAU).exp())
 }
 
-/// Schedules the arrivals of a Poisson process of `rate` [per day] over `[0, horizon)`.
+/// The arrival times of a Poisson process of `rate` [per day] over `[0, horizon)`, in order.
 fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
     let mut times = Vec::new();
     if rate <= 0.0 {
@@ -522,6 +524,42 @@ fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
         t += exp1(rng) / rate;
     }
     times
+}
+
+/// One process's arrival times still to be scheduled, earliest first [working days].
+type ArrivalTimes = std::vec::IntoIter<f64>;
+
+/// The exogenous Poisson processes' arrival times that are not yet in the calendar.
+///
+/// Each process's times are drawn over the whole horizon at day 0, because its stream also
+/// serves the draws taken when an arrival happens (a sickness's length, a surge's size), and
+/// drawing the times lazily would interleave the two. Only the next arrival of each process
+/// is in the calendar; each arrival schedules the one after it.
+#[derive(Default)]
+struct PendingArrivals {
+    /// Per person: sickness episodes (candidates, thinned at arrival) and personal shocks.
+    sick: Vec<ArrivalTimes>,
+    shocks: Vec<ArrivalTimes>,
+    /// Per team: demand surges.
+    surges: Vec<ArrivalTimes>,
+    market_shifts: ArrivalTimes,
+    reorgs: ArrivalTimes,
+    storms: ArrivalTimes,
+}
+
+impl PendingArrivals {
+    /// The pending times of the process whose arrivals are `event`s, if it is one of these.
+    fn of(&mut self, event: Event) -> Option<&mut ArrivalTimes> {
+        match event {
+            Event::SickStart(p) => Some(&mut self.sick[p]),
+            Event::PersonalShock(p) => Some(&mut self.shocks[p]),
+            Event::SurgeStart(k) => Some(&mut self.surges[k]),
+            Event::MarketShift => Some(&mut self.market_shifts),
+            Event::Reorg => Some(&mut self.reorgs),
+            Event::StormStart => Some(&mut self.storms),
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Replication<'a> {
@@ -599,6 +637,7 @@ impl<'a> Replication<'a> {
             value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
             pending_rework: Vec::new(),
             free_rework: Vec::new(),
+            arrivals: PendingArrivals::default(),
         };
         world.init(streams);
         world
@@ -683,9 +722,8 @@ impl<'a> Replication<'a> {
                 self.dist.surges_per_year / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in surges {
-                self.at(t, Event::SurgeStart(k));
-            }
+            self.arrivals.surges.push(surges.into_iter());
+            self.schedule_next_arrival(Event::SurgeStart(k));
             if self.dist.demand_volatility > 0.0 {
                 self.at(DEMAND_STEP, Event::DemandStep(k));
             }
@@ -698,27 +736,27 @@ impl<'a> Replication<'a> {
             self.at(first, Event::HelpRequest(k));
         }
         let mut shift_times = streams.stream(source::MARKET, 1);
-        for t in poisson_times(
+        self.arrivals.market_shifts = poisson_times(
             &mut shift_times,
             self.dist.market_shifts_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::MarketShift);
-        }
-        for t in poisson_times(
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::MarketShift);
+        self.arrivals.reorgs = poisson_times(
             &mut self.reorg_rng,
             self.dist.reorgs_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::Reorg);
-        }
-        for t in poisson_times(
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::Reorg);
+        self.arrivals.storms = poisson_times(
             &mut self.storm_rng,
             self.dist.incident_storms_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::StormStart);
-        }
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::StormStart);
         if self.dist.labor_market_sd > 0.0 {
             self.at(21.0, Event::LaborStep);
         }
@@ -728,17 +766,15 @@ impl<'a> Replication<'a> {
                 self.dist.sick_episodes_per_year * 1.63 / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in sick {
-                self.at(t, Event::SickStart(p));
-            }
+            self.arrivals.sick.push(sick.into_iter());
+            self.schedule_next_arrival(Event::SickStart(p));
             let shocks = poisson_times(
                 &mut self.person_rngs[p][R_SHOCK],
                 self.dist.personal_shocks_per_year / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in shocks {
-                self.at(t, Event::PersonalShock(p));
-            }
+            self.arrivals.shocks.push(shocks.into_iter());
+            self.schedule_next_arrival(Event::PersonalShock(p));
             let first = self.one_on_one_period() * self.person_rngs[p][R_PERSON].random::<f64>();
             self.at(first, Event::OneOnOne(p));
         }
@@ -839,6 +875,14 @@ impl<'a> Replication<'a> {
         self.calendar
             .schedule_at(t.max(self.now), event)
             .expect("model times are finite");
+    }
+
+    /// Schedules the next pending arrival of the exogenous process whose arrivals are `event`s
+    /// (see [`PendingArrivals`]), if one is left; a no-op for any other event.
+    fn schedule_next_arrival(&mut self, event: Event) {
+        if let Some(t) = self.arrivals.of(event).and_then(Iterator::next) {
+            self.at(t, event);
+        }
     }
 
     fn slot(p: usize, kind: u32) -> Slot {
@@ -952,6 +996,8 @@ impl<'a> Replication<'a> {
     }
 
     fn handle(&mut self, event: Event, record: &mut Record) {
+        // An exogenous arrival first schedules its successor (see `PendingArrivals`).
+        self.schedule_next_arrival(event);
         match event {
             Event::Snapshot(g) => {
                 if let Some(&next) = self.grid.get(g + 1) {
