@@ -1139,6 +1139,30 @@ impl PairSums {
     }
 }
 
+/// What a person's update takes from their team: the values that are the same for every
+/// member, computed once per team update (and at a hire) rather than once per member.
+struct TeamContext {
+    /// AS_j = s̄ (1 − mean Micro), the manager's autonomy support.
+    autonomy_support: f64,
+    /// Monitoring intensity Mon_k (R1).
+    monitoring: f64,
+    /// Alignment of the team's work with the true value direction.
+    alignment: f64,
+    /// Mean relationship capital with the dependencies.
+    relationships: f64,
+    /// Coaching intensity, min(1, coach time / 0.30).
+    coaching: f64,
+    /// oneonone = min(1, 5/P_1:1), 0 without a manager.
+    one_on_one: f64,
+    /// The manager's coaching time share (0 without a manager).
+    time_coach: f64,
+    /// Psychological safety, vision, felt KPI pressure and capability now.
+    safety: f64,
+    vision: f64,
+    pressure: f64,
+    capability: f64,
+}
+
 /// What a person's manager does toward them (situational leadership, R10).
 struct Leadership {
     micro: f64,
@@ -1244,6 +1268,25 @@ impl Replication<'_> {
             (5.0 / self.one_on_one_period()).min(1.0)
         } else {
             0.0
+        }
+    }
+
+    /// Team `k`'s context for its members' updates now (see [`TeamContext`]).
+    fn team_context(&self, k: usize) -> TeamContext {
+        let t = self.now;
+        let team = &self.teams[k];
+        TeamContext {
+            autonomy_support: team.autonomy_support,
+            monitoring: self.monitoring(k),
+            alignment: self.alignment(k),
+            relationships: self.relationship_capital(k),
+            coaching: self.coaching(k),
+            one_on_one: self.one_on_one_intensity(k),
+            time_coach: self.manager_time(k).coach,
+            safety: team.safety.at(t),
+            vision: team.vision.at(t),
+            pressure: team.pressure.at(t),
+            capability: team.capability.at(t),
         }
     }
 
@@ -1381,32 +1424,39 @@ impl Replication<'_> {
                         - 0.0005 * (team.manager_skill - team.manager_skill_start));
             }
         }
-        let autonomy_support = supportive * (1.0 - micro);
-        self.teams[k].autonomy_support = autonomy_support;
+        self.teams[k].autonomy_support = supportive * (1.0 - micro);
+        let context = self.team_context(k);
         for p in present {
-            self.update_person(p, autonomy_support, monitoring);
+            self.update_person(p, &context);
         }
         self.refresh_rework(k);
     }
 
-    fn update_person(&mut self, p: usize, autonomy_support: f64, monitoring: f64) {
+    /// Recomputes present member `p`'s targets, effort shares and rates, given their team's
+    /// `context`.
+    fn update_person(&mut self, p: usize, context: &TeamContext) {
         let t = self.now;
         let lv = self.levers;
         let coef = self.coef;
         let k = self.people[p].team;
         let leadership = self.leadership(p);
-        let alignment = self.alignment(k);
-        let relationships = self.relationship_capital(k);
-        let coaching = self.coaching(k);
-        let one_on_one = self.one_on_one_intensity(k);
-        let time_coach = self.manager_time(k).coach;
+        let TeamContext {
+            autonomy_support,
+            monitoring,
+            alignment,
+            relationships,
+            coaching,
+            one_on_one,
+            time_coach,
+            safety,
+            vision,
+            pressure,
+            capability,
+        } = *context;
         let hindrance = self.hindrance(p);
         let team = &self.teams[k];
-        let safety = team.safety.at(t);
-        let vision = team.vision.at(t);
         let mastery = team.mastery;
         let gap = team.gap;
-        let pressure = team.pressure.at(t);
         let near = team.near;
         let skill = team.manager_skill;
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
@@ -1577,7 +1627,6 @@ impl Replication<'_> {
 
         // R9: quality of the next completions.
         let rush = rules::rush(lv.kappa, pressure, gap);
-        let capability = self.teams[k].capability.at(t);
         let person = &mut self.people[p];
         person.quality = rules::quality(
             competence,
@@ -2345,9 +2394,8 @@ impl Replication<'_> {
         self.ledger.hiring += HIRING_COST;
         let person = self.new_person(p, k, self.now, true);
         self.people[p] = person;
-        let monitoring = self.monitoring(k);
-        let support = self.teams[k].autonomy_support;
-        self.update_person(p, support, monitoring);
+        let context = self.team_context(k);
+        self.update_person(p, &context);
     }
 
     /// R15 (manager exit): the manager's quit hazard now, integrated against the threshold
