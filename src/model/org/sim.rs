@@ -353,8 +353,6 @@ struct Ledger {
     /// Team-window pairs (items reported done, true value), early and late (SF-06).
     decoupling: [PairSums; 2],
     headcount: HeadcountClock,
-    value_history: Vec<f64>,
-    items_history: Vec<f64>,
     /// Per team: engagement samples, quits, vacancies, value and leavers' lost output (SF-11).
     teams: Vec<TeamTally>,
     /// Per position slot: vacancy, notice loss, exposure clock (SF-11, SF-12).
@@ -2898,22 +2896,23 @@ impl Replication<'_> {
         let t = self.now;
         self.accrue_wages();
         let true_value = self.ledger.value - self.ledger.harm - self.open_harm();
-        self.ledger.value_history.push(true_value);
-        self.ledger.items_history.push(self.ledger.items_reported);
-        let back = self.grid[..=g]
-            .iter()
-            .rposition(|&d| d <= t - 21.0 + 1e-9)
-            .unwrap_or(0);
-        let span = (t - self.grid[back]).max(1e-9);
-        let value_rate = if g == 0 {
-            f64::NAN
+        // Rates over the trailing 21 days, from the cumulative values recorded at the grid
+        // point `back` that starts them.
+        let (value_rate, items_rate) = if g == 0 {
+            (f64::NAN, f64::NAN)
         } else {
-            (true_value - self.ledger.value_history[back]) / span
-        };
-        let items_rate = if g == 0 {
-            f64::NAN
-        } else {
-            5.0 * (self.ledger.items_reported - self.ledger.items_history[back]) / span
+            let back = self.grid[..=g]
+                .iter()
+                .rposition(|&d| d <= t - 21.0 + 1e-9)
+                .unwrap_or(0);
+            let span = (t - self.grid[back]).max(1e-9);
+            let earlier = record.grid_point(back);
+            let value_before = earlier[const { index("true_value_cumulative") }];
+            let items_before = earlier[const { index("items_closed_cumulative") }];
+            (
+                (true_value - value_before) / span,
+                5.0 * (self.ledger.items_reported - items_before) / span,
+            )
         };
         let (staffed_share, incident_share) = self.headcount_shares();
 
@@ -3015,7 +3014,7 @@ impl Replication<'_> {
     fn finish(&mut self, record: &mut Record) {
         let last = self.grid.len() - 1;
         let n_series = SERIES.len();
-        let horizon_row: Vec<f64> = record.series[last * n_series..(last + 1) * n_series].to_vec();
+        let horizon_row = record.grid_point(last).to_vec();
         let terminal = self.terminal_value();
         let positions = self.people.len() as f64;
         let out = &mut record.outcomes;
