@@ -278,8 +278,9 @@ struct Team {
     /// Felt KPI pressure P_k in [1, 2], relaxing toward neutral (1) between reviews.
     pressure: Relaxing,
     near: f64,
+    /// Reported gap (KPI − target) / target at the last review, 0 before the first: the
+    /// reported attainment is 1 + gap.
     gap: f64,
-    attainment: f64,
     /// Reported attainment at this team's reviews in the first and the second year (SF-06).
     attainment_years: [crate::stats::Welford; 2],
     /// Whether the team misreported (G3) at a review in each year of the horizon (SF-08).
@@ -677,7 +678,6 @@ impl<'a> Replication<'a> {
                 ),
                 near: 0.0,
                 gap: 0.0,
-                attainment: 1.0,
                 attainment_years: Default::default(),
                 misreported_years: vec![false; (self.horizon / DAYS_PER_YEAR).ceil() as usize + 1],
                 observed: (0.0, 0.0),
@@ -2204,7 +2204,6 @@ impl Replication<'_> {
         let year = (((t - 1e-9) / DAYS_PER_YEAR).floor().max(0.0) as usize)
             .min(team.misreported_years.len() - 1);
         team.misreported_years[year] |= misreport;
-        team.attainment = 1.0 + gap;
     }
 
     /// SF-06: items reported done against true value delivered since the team's previous review
@@ -2959,7 +2958,7 @@ impl Replication<'_> {
             (trust + relatedness + safety_by_person + capital_by_person) / 4.0,
         );
         set("reported_output", items_rate);
-        set("reported_kpi", team_mean(&|team| team.attainment));
+        set("reported_kpi", team_mean(&|team| 1.0 + team.gap));
         set("kpi_truth_gap", self.kpi_truth_gap(true_value));
         set("items_closed_cumulative", self.ledger.items_reported);
         set("size_completed_cumulative", self.ledger.size_completed);
