@@ -8,6 +8,7 @@
 //! rescheduled, through cancellable slots, whenever those rates change.
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
@@ -263,8 +264,9 @@ struct ManagerTime {
     vision: f64,
 }
 
+/// A team. Its members are the position slots [`Replication::members`]: fixed, since a hire
+/// fills the leaver's slot and no one changes teams.
 struct Team {
-    members: Vec<usize>,
     manager: ManagerSpell,
     manager_skill: f64,
     manager_skill_start: f64,
@@ -657,7 +659,6 @@ impl<'a> Replication<'a> {
             vision.retune(0.0, vision_target, vision_tau);
             let threshold = exp1(&mut self.manager_rngs[k]);
             self.teams.push(Team {
-                members: (k * size..(k + 1) * size).collect(),
                 manager: ManagerSpell::hired(threshold, 0.0),
                 manager_skill: skill,
                 manager_skill_start: skill,
@@ -1269,6 +1270,22 @@ impl Replication<'_> {
         }
     }
 
+    /// Team `k`'s position slots (people indices): consecutive, `team_size` of them.
+    fn members(&self, k: usize) -> Range<usize> {
+        let size = self.org.team_size as usize;
+        k * size..(k + 1) * size
+    }
+
+    /// The members of team `k` who are present (slots that are not vacant).
+    fn present_members(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        self.members(k).filter(move |&p| self.people[p].present)
+    }
+
+    /// Mean of `f(p)` over the present members `p` of team `k` (0 when none is present).
+    fn present_mean(&self, k: usize, f: impl Fn(usize) -> f64) -> f64 {
+        self.present_members(k).map(f).sum::<f64>() / self.present_members(k).count().max(1) as f64
+    }
+
     /// Team `k`'s context for its members' updates now (see [`TeamContext`]).
     fn team_context(&self, k: usize) -> TeamContext {
         let t = self.now;
@@ -1357,28 +1374,16 @@ impl Replication<'_> {
         let t = self.now;
         let lv = self.levers;
         let coef = self.coef;
-        let members = self.teams[k].members.clone();
-        let present: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let n = present.len().max(1) as f64;
-        let mean = |f: &dyn Fn(&Person) -> f64| {
-            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
-        };
+        let mean = |f: &dyn Fn(&Person) -> f64| self.present_mean(k, |p| f(&self.people[p]));
         let mean_motivation = mean(&|q| q.motivation.at(t));
         let mean_quality_share = mean(&|q| q.effort[1]);
         let mean_gaming = mean(&|q| q.gaming);
-        let supportive = present.iter().map(|&p| self.supportive_of(p)).sum::<f64>() / n;
-        let micro = present
-            .iter()
-            .map(|&p| self.leadership(p).micro)
-            .sum::<f64>()
-            / n;
-        let blocked = present
-            .iter()
-            .filter(|&&p| self.people[p].blocked_until > t)
+        let supportive = self.present_mean(k, |p| self.supportive_of(p));
+        let micro = self.present_mean(k, |p| self.leadership(p).micro);
+        let n = self.present_members(k).count().max(1) as f64;
+        let blocked = self
+            .present_members(k)
+            .filter(|&p| self.people[p].blocked_until > t)
             .count() as f64
             / n;
         let rush = rules::rush(lv.kappa, self.teams[k].pressure.at(t), self.teams[k].gap);
@@ -1424,8 +1429,10 @@ impl Replication<'_> {
         }
         self.teams[k].autonomy_support = supportive * (1.0 - micro);
         let context = self.team_context(k);
-        for p in present {
-            self.update_person(p, &context);
+        for p in self.members(k) {
+            if self.people[p].present {
+                self.update_person(p, &context);
+            }
         }
         self.refresh_rework(k);
     }
@@ -1937,11 +1944,10 @@ impl Replication<'_> {
     /// The team's rework server runs at the members' combined quality effort, FIFO.
     fn refresh_rework(&mut self, k: usize) {
         self.settle_rework(k);
-        let rate: f64 = self.teams[k]
-            .members
-            .iter()
-            .filter(|&&p| self.people[p].incident.is_none())
-            .map(|&p| self.omega(p) * self.people[p].effort[1])
+        let rate: f64 = self
+            .members(k)
+            .filter(|&p| self.people[p].incident.is_none())
+            .map(|p| self.omega(p) * self.people[p].effort[1])
             .sum();
         self.teams[k].rework_rate = rate;
         let slot = self.team_slot(k);
@@ -1978,18 +1984,12 @@ impl Replication<'_> {
                 backlog.remove(0);
             }
             backlog.push(item);
-            let idle: Vec<usize> = self.teams[k]
-                .members
-                .iter()
-                .copied()
-                .filter(|&p| {
-                    self.people[p].present
-                        && self.people[p].work.is_none()
-                        && self.people[p].incident.is_none()
-                })
-                .collect();
-            for p in idle {
-                self.refresh_person(p);
+            // Idle members take up work (a refresh changes no other member's state).
+            for p in self.members(k) {
+                let person = &self.people[p];
+                if person.present && person.work.is_none() && person.incident.is_none() {
+                    self.refresh_person(p);
+                }
             }
         }
         self.schedule_next_idea(k);
@@ -1998,10 +1998,8 @@ impl Replication<'_> {
     fn incident_arrival(&mut self, k: usize) {
         let size = lognormal(&mut self.team_rngs[k][T_INCIDENTS], 1.0, 0.7);
         {
-            let free = self.teams[k]
-                .members
-                .iter()
-                .copied()
+            let free = self
+                .members(k)
                 .find(|&p| self.people[p].incident.is_none() && self.availability(p) > 0.0);
             match free {
                 Some(p) => {
@@ -2044,14 +2042,10 @@ impl Replication<'_> {
 
     /// The team's KPI components over the review window: items closed, estimated value
     /// (noisy), true value delivered and the engagement pulse (biased upward in unsafe teams).
-    fn kpi_components(&self, k: usize, members: &[usize]) -> [f64; 4] {
+    fn kpi_components(&self, k: usize) -> [f64; 4] {
         let team = &self.teams[k];
         let t = self.now;
-        let pulse = members
-            .iter()
-            .map(|&p| self.people[p].engagement.at(t))
-            .sum::<f64>()
-            / members.len().max(1) as f64;
+        let pulse = self.present_mean(k, |p| self.people[p].engagement.at(t));
         [
             team.window.items,
             team.window.value_estimate,
@@ -2086,13 +2080,7 @@ impl Replication<'_> {
                 pulse: normal(rng),
             }
         };
-        let members: Vec<usize> = self.teams[k]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let mut y = self.kpi_components(k, &members);
+        let mut y = self.kpi_components(k);
         y[3] += self.dist.survey_noise_sd * draws.pulse;
         self.teams[k].value_informed =
             self.levers.kpi_set.value_informed() && self.levers.kappa > 0.0;
@@ -2114,11 +2102,9 @@ impl Replication<'_> {
         let near_miss = (-0.05..0.0).contains(&gap);
         let misreport = near_miss && {
             let lift = rules::NEAR_MISS_GAMING * (1.0 - self.teams[k].near);
-            let p = members
-                .iter()
-                .map(|&p| rules::sigmoid(rules::logit(self.people[p].gaming) + lift))
-                .sum::<f64>()
-                / members.len().max(1) as f64;
+            let p = self.present_mean(k, |p| {
+                rules::sigmoid(rules::logit(self.people[p].gaming) + lift)
+            });
             draws.misreport < p
         };
         let team = &mut self.teams[k];
@@ -2146,7 +2132,7 @@ impl Replication<'_> {
             team.vision.jump(t, 0.1, 0.0, 1.0);
         }
         self.open_window(k);
-        self.review_members(k, &members, gap >= 0.0, detected, punitive);
+        self.review_members(k, gap >= 0.0, detected, punitive);
     }
 
     /// Sets the baseline rates from the first quarter's window and the first target.
@@ -2264,21 +2250,17 @@ impl Replication<'_> {
     /// The review's consequences for each present member: trust and efficacy jumps, R2
     /// crowding out (or the informational boost), and the moving averages of success and
     /// punishment.
-    fn review_members(
-        &mut self,
-        k: usize,
-        members: &[usize],
-        hit: bool,
-        detected: bool,
-        punitive: bool,
-    ) {
+    fn review_members(&mut self, k: usize, hit: bool, detected: bool, punitive: bool) {
         let lv = self.levers;
         let t = self.now;
         let weight = review_weight(lv.review_period_days);
         let controlling = lv.punishment > 0.5 || lv.subjective_weight < 0.3;
         let autonomy_support = self.teams[k].autonomy_support;
-        for &p in members {
+        for p in self.members(k) {
             let person = &mut self.people[p];
+            if !person.present {
+                continue;
+            }
             if detected {
                 person.trust.jump(t, -0.2, 0.0, 1.0);
             }
@@ -2459,7 +2441,7 @@ impl Replication<'_> {
         team.manager_skill_start = skill;
         let safety = team.safety.at(t);
         team.safety.reset(t, 0.5 * safety + 0.25);
-        for &p in &team.members {
+        for p in self.members(k) {
             let person = &mut self.people[p];
             if person.present {
                 person.trust.reset(t, 0.5);
@@ -2628,17 +2610,7 @@ impl Replication<'_> {
         let helper = self.teams[k].dependencies[edge];
         let lv = self.levers;
         let r = self.teams[k].relationships[edge].at(t);
-        let helpers: Vec<usize> = self.teams[helper]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let help_share = helpers
-            .iter()
-            .map(|&p| self.people[p].effort[2])
-            .sum::<f64>()
-            / helpers.len().max(1) as f64;
+        let help_share = self.present_mean(helper, |p| self.people[p].effort[2]);
         let accept_p = sigmoid(
             -0.5 + 2.5 * r + 3.0 * (help_share - 0.05)
                 - 1.5 * lv.kappa * self.teams[helper].pressure.at(t),
@@ -2648,23 +2620,20 @@ impl Replication<'_> {
         let blocked_for = if accepted {
             self.ledger.help_accepted += 1.0;
             self.teams[k].relationships[edge].jump(t, 0.04 * (1.0 - r), 0.0, 1.0);
-            let capacity: f64 = helpers
-                .iter()
-                .map(|&p| self.omega(p) * self.people[p].effort[2])
+            let capacity: f64 = self
+                .present_members(helper)
+                .map(|p| self.omega(p) * self.people[p].effort[2])
                 .sum();
             size / capacity.max(0.05)
         } else {
             self.teams[k].relationships[edge].jump(t, -0.04 * r, 0.0, 1.0);
             refused_days
         };
-        let members: Vec<usize> = self.teams[k]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].work.is_some())
-            .collect();
-        if !members.is_empty() {
-            let p = members[((u_member * members.len() as f64) as usize).min(members.len() - 1)];
+        // The blocked member: one of those with a planned item in hand, picked by `u_member`.
+        let working = || self.members(k).filter(|&p| self.people[p].work.is_some());
+        let n_working = working().count();
+        let pick = ((u_member * n_working as f64) as usize).min(n_working.saturating_sub(1));
+        if let Some(p) = working().nth(pick) {
             self.refresh_person(p);
             self.people[p].blocked_until = self.people[p].blocked_until.max(t + blocked_for);
             self.refresh_person(p);
@@ -2701,8 +2670,7 @@ impl Replication<'_> {
             let v = team.vision.at(t);
             team.vision.reset(t, 0.6 * v);
             team.churn_until = t + 60.0;
-            let members = team.members.clone();
-            for p in members {
+            for p in self.members(k) {
                 let u = self.team_rngs[k][T_REVIEW].random::<f64>();
                 let person = &mut self.people[p];
                 person.trust.jump(t, -0.05, 0.0, 1.0);
@@ -2768,13 +2736,9 @@ impl Replication<'_> {
     /// One weekly sample of team `k`'s mean engagement over present members (SF-11).
     fn sample_team_engagement(&mut self, k: usize) {
         let t = self.now;
-        let (sum, n) = self.teams[k]
-            .members
-            .iter()
-            .filter(|&&p| self.people[p].present)
-            .fold((0.0, 0.0), |(sum, n), &p| {
-                (sum + self.people[p].engagement.at(t), n + 1.0)
-            });
+        let (sum, n) = self.present_members(k).fold((0.0, 0.0), |(sum, n), p| {
+            (sum + self.people[p].engagement.at(t), n + 1.0)
+        });
         if n > 0.0 {
             let tally = &mut self.ledger.teams[k];
             tally.engagement_sum += sum / n;
@@ -2831,15 +2795,15 @@ impl Replication<'_> {
 
     fn mean_engagement(&self) -> f64 {
         let t = self.now;
-        let present: Vec<&Person> = self.people.iter().filter(|q| q.present).collect();
-        present.iter().map(|q| q.engagement.at(t)).sum::<f64>() / present.len().max(1) as f64
+        let present = || self.people.iter().filter(|q| q.present);
+        present().map(|q| q.engagement.at(t)).sum::<f64>() / present().count().max(1) as f64
     }
 
     fn terminal_value(&self) -> f64 {
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
             let a = self.alignment(k);
-            for &p in &self.teams[k].members {
+            for p in self.members(k) {
                 capacity += self.omega(p) * self.people[p].effort[0] * a;
             }
         }
@@ -2915,28 +2879,14 @@ impl Replication<'_> {
         };
         let (staffed_share, incident_share) = self.headcount_shares();
 
-        let present: Vec<usize> = (0..self.people.len())
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let n = present.len().max(1) as f64;
-        let mean = |f: &dyn Fn(&Person) -> f64| {
-            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
-        };
-        let share = |f: &dyn Fn(&Person) -> bool| {
-            present.iter().filter(|&&p| f(&self.people[p])).count() as f64 / n
-        };
+        let present = || self.people.iter().filter(|q| q.present);
+        let n = present().count().max(1) as f64;
+        let mean = |f: &dyn Fn(&Person) -> f64| present().map(f).sum::<f64>() / n;
+        let share = |f: &dyn Fn(&Person) -> bool| present().filter(|q| f(q)).count() as f64 / n;
         let n_teams = self.teams.len() as f64;
         let team_mean = |f: &dyn Fn(&Team) -> f64| self.teams.iter().map(f).sum::<f64>() / n_teams;
-        let safety_by_person = present
-            .iter()
-            .map(|&p| self.teams[self.people[p].team].safety.at(t))
-            .sum::<f64>()
-            / n;
-        let capital_by_person = present
-            .iter()
-            .map(|&p| self.relationship_capital(self.people[p].team))
-            .sum::<f64>()
-            / n;
+        let safety_by_person = mean(&|q| self.teams[q.team].safety.at(t));
+        let capital_by_person = mean(&|q| self.relationship_capital(q.team));
         let trust = mean(&|q| q.trust.at(t));
         let relatedness = mean(&|q| q.relatedness.at(t));
         let alignment = (0..self.teams.len())
