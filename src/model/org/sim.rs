@@ -2895,57 +2895,63 @@ impl Replication<'_> {
             / n_teams;
 
         let row = record.at_grid_point(g);
-        let mut set = |name: &str, value: f64| row[index(name)] = value;
-        set("true_value_rate", value_rate);
-        set("true_value_cumulative", true_value);
-        set(
+        // `set!(name, value)` records `value` as series `name`, resolved to its index at
+        // compile time.
+        macro_rules! set {
+            ($name:literal, $value:expr $(,)?) => {
+                row[const { index($name) }] = $value
+            };
+        }
+        set!("true_value_rate", value_rate);
+        set!("true_value_cumulative", true_value);
+        set!(
             "j_true",
             true_value - self.ledger.wages - self.ledger.hiring,
         );
-        set("results_index", value_rate * DAYS_PER_YEAR / n);
-        set(
+        set!("results_index", value_rate * DAYS_PER_YEAR / n);
+        set!(
             "relationships_index",
             (trust + relatedness + safety_by_person + capital_by_person) / 4.0,
         );
-        set("reported_output", items_rate);
-        set("reported_kpi", team_mean(&|team| 1.0 + team.gap));
-        set("kpi_truth_gap", self.kpi_truth_gap(true_value));
-        set("items_closed_cumulative", self.ledger.items_reported);
-        set("size_completed_cumulative", self.ledger.size_completed);
-        set("engagement_mean", self.mean_engagement());
-        set("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
-        set("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
-        set("autonomous_motivation", mean(&|q| q.motivation.at(t)));
-        set("need_autonomy", mean(&|q| q.autonomy.at(t)));
-        set("need_efficacy", mean(&|q| q.efficacy.at(t)));
-        set("need_relatedness", relatedness);
-        set("role_clarity", mean(&|q| q.clarity.at(t)));
-        set("usefulness", mean(&|q| q.usefulness.at(t)));
-        set("development", mean(&|q| q.development.at(t)));
-        set("trust", trust);
-        set("psychological_safety", safety_by_person);
-        set("exhaustion_mean", mean(&|q| q.exhaustion.at(t)));
-        set(
+        set!("reported_output", items_rate);
+        set!("reported_kpi", team_mean(&|team| 1.0 + team.gap));
+        set!("kpi_truth_gap", self.kpi_truth_gap(true_value));
+        set!("items_closed_cumulative", self.ledger.items_reported);
+        set!("size_completed_cumulative", self.ledger.size_completed);
+        set!("engagement_mean", self.mean_engagement());
+        set!("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
+        set!("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
+        set!("autonomous_motivation", mean(&|q| q.motivation.at(t)));
+        set!("need_autonomy", mean(&|q| q.autonomy.at(t)));
+        set!("need_efficacy", mean(&|q| q.efficacy.at(t)));
+        set!("need_relatedness", relatedness);
+        set!("role_clarity", mean(&|q| q.clarity.at(t)));
+        set!("usefulness", mean(&|q| q.usefulness.at(t)));
+        set!("development", mean(&|q| q.development.at(t)));
+        set!("trust", trust);
+        set!("psychological_safety", safety_by_person);
+        set!("exhaustion_mean", mean(&|q| q.exhaustion.at(t)));
+        set!(
             "high_exhaustion_share",
             share(&|q| q.exhaustion.at(t) >= 0.5),
         );
-        set("burnout_share", share(&|q| q.burned_out));
-        set("hours", mean(&|q| q.hours.at(t)));
-        set("competence", mean(&|q| q.competence.at(t)));
-        set("capability", team_mean(&|team| team.capability.at(t)));
-        set("process_improvement", team_mean(&|team| team.process));
-        set("staffed_share", staffed_share);
-        set("incident_share", incident_share);
-        set("vision", team_mean(&|team| team.vision.at(t)));
-        set("alignment", alignment);
-        set("quits_cumulative", self.ledger.quits);
-        set("manager_quits_cumulative", self.ledger.manager_quits);
-        set("hiring_cost_cumulative", self.ledger.hiring);
-        set("defects_cumulative", self.ledger.defects);
-        set("false_done_cumulative", self.ledger.false_done);
-        set("gaming_detected_cumulative", self.ledger.gaming_detected);
-        set("experiments_cumulative", self.ledger.experiments);
-        set(
+        set!("burnout_share", share(&|q| q.burned_out));
+        set!("hours", mean(&|q| q.hours.at(t)));
+        set!("competence", mean(&|q| q.competence.at(t)));
+        set!("capability", team_mean(&|team| team.capability.at(t)));
+        set!("process_improvement", team_mean(&|team| team.process));
+        set!("staffed_share", staffed_share);
+        set!("incident_share", incident_share);
+        set!("vision", team_mean(&|team| team.vision.at(t)));
+        set!("alignment", alignment);
+        set!("quits_cumulative", self.ledger.quits);
+        set!("manager_quits_cumulative", self.ledger.manager_quits);
+        set!("hiring_cost_cumulative", self.ledger.hiring);
+        set!("defects_cumulative", self.ledger.defects);
+        set!("false_done_cumulative", self.ledger.false_done);
+        set!("gaming_detected_cumulative", self.ledger.gaming_detected);
+        set!("experiments_cumulative", self.ledger.experiments);
+        set!(
             "help_acceptance",
             if self.ledger.help_requests > 0.0 {
                 self.ledger.help_accepted / self.ledger.help_requests
@@ -2953,11 +2959,11 @@ impl Replication<'_> {
                 f64::NAN
             },
         );
-        set("effort_measured", mean(&|q| q.effort[0]));
-        set("effort_quality", mean(&|q| q.effort[1]));
-        set("effort_help", mean(&|q| q.effort[2]));
-        set("effort_explore", mean(&|q| q.effort[3]));
-        set("gaming_propensity", mean(&|q| q.gaming));
+        set!("effort_measured", mean(&|q| q.effort[0]));
+        set!("effort_quality", mean(&|q| q.effort[1]));
+        set!("effort_help", mean(&|q| q.effort[2]));
+        set!("effort_explore", mean(&|q| q.effort[3]));
+        set!("gaming_propensity", mean(&|q| q.gaming));
     }
 
     fn finish(&mut self, record: &mut Record) {
@@ -2978,11 +2984,12 @@ impl Replication<'_> {
             outcome_index("attainment_spread_year1"),
             outcome_index("attainment_spread_year2"),
         ];
-        out[outcome_index("terminal_value")] = terminal;
-        out[outcome_index("j_true_with_tv")] = horizon_row[index("j_true")] + terminal;
-        out[outcome_index("turnover_annual")] =
+        out[const { outcome_index("terminal_value") }] = terminal;
+        out[const { outcome_index("j_true_with_tv") }] =
+            horizon_row[const { index("j_true") }] + terminal;
+        out[const { outcome_index("turnover_annual") }] =
             self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
-        out[outcome_index("misreports_cumulative")] = self.ledger.misreports;
+        out[const { outcome_index("misreports_cumulative") }] = self.ledger.misreports;
         out[GAP_BINS..GAP_BINS + 4].copy_from_slice(&self.ledger.gap_bins);
         out[FIRST_QUARTER..FIRST_QUARTER + 4].copy_from_slice(&self.ledger.first_quarter);
         for (period, sums) in self.ledger.decoupling.iter().enumerate() {
@@ -3017,7 +3024,7 @@ impl Replication<'_> {
                     .count()
             })
             .sum::<usize>();
-        out[outcome_index("teams_misreporting_share")] = if years > 0 {
+        out[const { outcome_index("teams_misreporting_share") }] = if years > 0 {
             flagged as f64 / (years * self.teams.len()) as f64
         } else {
             f64::NAN
@@ -3057,37 +3064,31 @@ impl Replication<'_> {
         let leavers = self.ledger.quits;
         let hiring = HIRING_COST * leavers;
         let out = &mut record.outcomes;
-        out[outcome_index("replacement_cost_mean")] = if leavers > 0.0 {
+        out[const { outcome_index("replacement_cost_mean") }] = if leavers > 0.0 {
             (cost.iter().sum::<f64>() + hiring) / leavers
         } else {
             f64::NAN
         };
-        out[outcome_index("replacement_cost_notice")] = cost[0];
-        out[outcome_index("replacement_cost_vacancy")] = cost[1];
-        out[outcome_index("replacement_cost_ramp")] = cost[2];
-        out[outcome_index("replacement_cost_hiring")] = hiring;
-        out[outcome_index("realised_value_per_person_day")] = value / present_days;
+        out[const { outcome_index("replacement_cost_notice") }] = cost[0];
+        out[const { outcome_index("replacement_cost_vacancy") }] = cost[1];
+        out[const { outcome_index("replacement_cost_ramp") }] = cost[2];
+        out[const { outcome_index("replacement_cost_hiring") }] = hiring;
+        out[const { outcome_index("realised_value_per_person_day") }] = value / present_days;
         let [burned_out, other] = self.ledger.by_burnout;
-        for (name, x) in [
-            ("burned_out_quit_exposure", burned_out.quit_exposure),
-            ("other_quit_exposure", other.quit_exposure),
-            ("burned_out_quits", burned_out.quits),
-            ("other_quits", other.quits),
-            ("burned_out_sick_exposure", burned_out.sick_exposure),
-            ("other_sick_exposure", other.sick_exposure),
-            ("burned_out_sick_spells", burned_out.sick_spells),
-            ("other_sick_spells", other.sick_spells),
-            ("burned_out_sick_days", burned_out.sick_days),
-            ("other_sick_days", other.sick_days),
-            ("burned_out_present_days", burned_out.present_days),
-            ("other_present_days", other.present_days),
-            (
-                "burnout_leave_days",
-                burned_out.leave_days + other.leave_days,
-            ),
-        ] {
-            out[outcome_index(name)] = x;
-        }
+        out[const { outcome_index("burned_out_quit_exposure") }] = burned_out.quit_exposure;
+        out[const { outcome_index("other_quit_exposure") }] = other.quit_exposure;
+        out[const { outcome_index("burned_out_quits") }] = burned_out.quits;
+        out[const { outcome_index("other_quits") }] = other.quits;
+        out[const { outcome_index("burned_out_sick_exposure") }] = burned_out.sick_exposure;
+        out[const { outcome_index("other_sick_exposure") }] = other.sick_exposure;
+        out[const { outcome_index("burned_out_sick_spells") }] = burned_out.sick_spells;
+        out[const { outcome_index("other_sick_spells") }] = other.sick_spells;
+        out[const { outcome_index("burned_out_sick_days") }] = burned_out.sick_days;
+        out[const { outcome_index("other_sick_days") }] = other.sick_days;
+        out[const { outcome_index("burned_out_present_days") }] = burned_out.present_days;
+        out[const { outcome_index("other_present_days") }] = other.present_days;
+        out[const { outcome_index("burnout_leave_days") }] =
+            burned_out.leave_days + other.leave_days;
         let first_team = SERIES.len() + EXTRA_OUTCOMES.len();
         for (k, team) in self.ledger.teams.iter().enumerate() {
             let at = first_team + TEAM_OUTCOMES.len() * k;
