@@ -45,7 +45,8 @@ pub struct PolicyAggregate {
     pub outcomes: Vec<Distribution>,
     /// One distribution per (grid point, series metric), grid-point major.
     pub series: Vec<Distribution>,
-    /// Paired difference (this policy minus the first) per outcome metric.
+    /// Paired difference (this policy minus the first) per outcome metric; empty for the
+    /// first policy itself.
     pub paired_difference: Vec<Welford>,
 }
 
@@ -81,7 +82,7 @@ impl Aggregate {
                 for (m, &x) in record.outcomes.iter().enumerate() {
                     aggregate.outcomes[m].push(x);
                     let difference = x - baseline.outcomes[m];
-                    if !difference.is_nan() {
+                    if p > 0 && !difference.is_nan() {
                         aggregate.paired_difference[m].push(difference);
                     }
                 }

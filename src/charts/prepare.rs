@@ -5,6 +5,7 @@
 //! quarters (63 working days) by [`TimeUnit`].
 
 use super::data::{Results, SeriesRow, Summary};
+use crate::stats::interpolated_quantile;
 
 /// Chi-square quantile with 2 degrees of freedom at 0.95: −2 ln 0.05. Scales a covariance into
 /// a 95% confidence ellipse.
@@ -254,14 +255,6 @@ pub fn ellipse_from_covariance(
     }
 }
 
-/// The 95% confidence ellipse of the mean of paired observations (x, y): the sample covariance
-/// divided by n, scaled by χ²(2, 0.95). Pairs with a NaN are dropped; `None` under 2 pairs.
-pub fn mean_confidence_ellipse(xs: &[f64], ys: &[f64]) -> Option<Ellipse> {
-    let mut moments = BivariateMoments::default();
-    xs.iter().zip(ys).for_each(|(x, y)| moments.push(*x, *y));
-    moments.mean_confidence_ellipse()
-}
-
 /// Streaming mean and covariance of (x, y) pairs (Welford's update in two dimensions), so the
 /// confidence ellipse of a run uses every replication in O(1) memory. Non-finite pairs are
 /// skipped.
@@ -346,14 +339,6 @@ pub struct BoxStats {
     pub outliers: Vec<f64>,
 }
 
-/// Quantile `p` (0–1) of sorted values, linear interpolation between order statistics (R type
-/// 7, numpy's default). Panics on an empty slice.
-pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (h - lo as f64)
-}
-
 /// Box-plot statistics of `values`, NaN ignored; `None` if no value is finite.
 pub fn box_stats(values: &[f64]) -> Option<BoxStats> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -362,9 +347,9 @@ pub fn box_stats(values: &[f64]) -> Option<BoxStats> {
     }
     sorted.sort_by(f64::total_cmp);
     let (q1, median, q3) = (
-        quantile_sorted(&sorted, 0.25),
-        quantile_sorted(&sorted, 0.5),
-        quantile_sorted(&sorted, 0.75),
+        interpolated_quantile(&sorted, 0.25),
+        interpolated_quantile(&sorted, 0.5),
+        interpolated_quantile(&sorted, 0.75),
     );
     let fence = 1.5 * (q3 - q1);
     let inside = |v: &&f64| **v >= q1 - fence && **v <= q3 + fence;
@@ -717,6 +702,14 @@ pub fn provenance(summary: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The 95% confidence ellipse of the mean of paired observations (x, y), through
+    /// [`BivariateMoments`]; pairs with a NaN are dropped, `None` under 2 pairs.
+    fn mean_confidence_ellipse(xs: &[f64], ys: &[f64]) -> Option<Ellipse> {
+        let mut moments = BivariateMoments::default();
+        xs.iter().zip(ys).for_each(|(x, y)| moments.push(*x, *y));
+        moments.mean_confidence_ellipse()
+    }
 
     fn row(policy: usize, day: f64, metric: &str, q: [f64; 5]) -> SeriesRow {
         SeriesRow {

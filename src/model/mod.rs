@@ -50,6 +50,11 @@ impl Record {
         &mut self.series[g * self.n_series..(g + 1) * self.n_series]
     }
 
+    /// The series values recorded at grid point `g`.
+    pub fn grid_point(&self, g: usize) -> &[f64] {
+        &self.series[g * self.n_series..(g + 1) * self.n_series]
+    }
+
     /// Number of series metrics per grid point.
     pub fn series_width(&self) -> usize {
         self.n_series

@@ -168,7 +168,8 @@ fn team_names(k: usize, j: usize) -> (&'static str, &'static str) {
 }
 
 /// Index of an outcome of [`EXTRA_OUTCOMES`] among all outcomes, i.e. after the series
-/// metrics (panics on an unknown name: a programming error).
+/// metrics (panics on an unknown name: a programming error). The model evaluates it in const
+/// context (`const { outcome_index("...") }`), so a misspelt name fails the build.
 pub const fn outcome_index(name: &str) -> usize {
     let mut i = 0;
     while i < EXTRA_OUTCOMES.len() {
@@ -180,7 +181,8 @@ pub const fn outcome_index(name: &str) -> usize {
     panic!("unknown outcome");
 }
 
-/// Index of a series metric by name (panics on an unknown name: a programming error).
+/// Index of a series metric by name (panics on an unknown name: a programming error). The model
+/// evaluates it in const context, like [`outcome_index`].
 pub const fn index(name: &str) -> usize {
     let mut i = 0;
     while i < SERIES.len() {

@@ -8,6 +8,7 @@
 //! rescheduled, through cancellable slots, whenever those rates change.
 
 use std::collections::VecDeque;
+use std::ops::Range;
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
@@ -270,8 +271,9 @@ struct ManagerTime {
     vision: f64,
 }
 
+/// A team. Its members are the position slots [`Replication::members`]: fixed, since a hire
+/// fills the leaver's slot and no one changes teams.
 struct Team {
-    members: Vec<usize>,
     manager: ManagerSpell,
     manager_skill: f64,
     manager_skill_start: f64,
@@ -285,8 +287,9 @@ struct Team {
     /// Felt KPI pressure P_k in [1, 2], relaxing toward neutral (1) between reviews.
     pressure: Relaxing,
     near: f64,
+    /// Reported gap (KPI − target) / target at the last review, 0 before the first: the
+    /// reported attainment is 1 + gap.
     gap: f64,
-    attainment: f64,
     /// Reported attainment at this team's reviews in the first and the second year (SF-06).
     attainment_years: [crate::stats::Welford; 2],
     /// Whether the team misreported (G3) at a review in each year of the horizon (SF-08).
@@ -360,8 +363,6 @@ struct Ledger {
     /// Team-window pairs (items reported done, true value), early and late (SF-06).
     decoupling: [PairSums; 2],
     headcount: HeadcountClock,
-    value_history: Vec<f64>,
-    items_history: Vec<f64>,
     /// Per team: engagement samples, quits, vacancies, value and leavers' lost output (SF-11).
     teams: Vec<TeamTally>,
     /// Per position slot: vacancy, notice loss, exposure clock (SF-11, SF-12).
@@ -451,6 +452,8 @@ pub struct Replication<'a> {
     /// Rework scheduled to surface (`ReworkAppears` holds its index); `None` once it has.
     pending_rework: Vec<Option<Rework>>,
     free_rework: Vec<usize>,
+    /// Arrivals of the exogenous processes drawn at day 0 and not yet scheduled.
+    arrivals: PendingArrivals,
 }
 
 // Indices into the per-person streams.
@@ -520,7 +523,7 @@ fn ramp_shortfall(tenure: f64) -> f64 {
     (1.0 - rules::ramp(0.0)) * rules::RAMP_TAU * (1.0 - (-tenure.max(0.0) / rules::RAMP_TAU).exp())
 }
 
-/// Schedules the arrivals of a Poisson process of `rate` [per day] over `[0, horizon)`.
+/// The arrival times of a Poisson process of `rate` [per day] over `[0, horizon)`, in order.
 fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
     let mut times = Vec::new();
     if rate <= 0.0 {
@@ -532,6 +535,42 @@ fn poisson_times(rng: &mut SimRng, rate: f64, horizon: f64) -> Vec<f64> {
         t += exp1(rng) / rate;
     }
     times
+}
+
+/// One process's arrival times still to be scheduled, earliest first [working days].
+type ArrivalTimes = std::vec::IntoIter<f64>;
+
+/// The exogenous Poisson processes' arrival times that are not yet in the calendar.
+///
+/// Each process's times are drawn over the whole horizon at day 0, because its stream also
+/// serves the draws taken when an arrival happens (a sickness's length, a surge's size), and
+/// drawing the times lazily would interleave the two. Only the next arrival of each process
+/// is in the calendar; each arrival schedules the one after it.
+#[derive(Default)]
+struct PendingArrivals {
+    /// Per person: sickness episodes (candidates, thinned at arrival) and personal shocks.
+    sick: Vec<ArrivalTimes>,
+    shocks: Vec<ArrivalTimes>,
+    /// Per team: demand surges.
+    surges: Vec<ArrivalTimes>,
+    market_shifts: ArrivalTimes,
+    reorgs: ArrivalTimes,
+    storms: ArrivalTimes,
+}
+
+impl PendingArrivals {
+    /// The pending times of the process whose arrivals are `event`s, if it is one of these.
+    fn of(&mut self, event: Event) -> Option<&mut ArrivalTimes> {
+        match event {
+            Event::SickStart(p) => Some(&mut self.sick[p]),
+            Event::PersonalShock(p) => Some(&mut self.shocks[p]),
+            Event::SurgeStart(k) => Some(&mut self.surges[k]),
+            Event::MarketShift => Some(&mut self.market_shifts),
+            Event::Reorg => Some(&mut self.reorgs),
+            Event::StormStart => Some(&mut self.storms),
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Replication<'a> {
@@ -611,6 +650,7 @@ impl<'a> Replication<'a> {
             value_scale: org.value_per_person_day * MEAN_SIZE / MEAN_RAW_VALUE,
             pending_rework: Vec::new(),
             free_rework: Vec::new(),
+            arrivals: PendingArrivals::default(),
         };
         world.init(streams);
         world
@@ -631,7 +671,6 @@ impl<'a> Replication<'a> {
             vision.retune(0.0, vision_target, vision_tau);
             let threshold = exp1(&mut self.manager_rngs[k]);
             self.teams.push(Team {
-                members: (k * size..(k + 1) * size).collect(),
                 manager: ManagerSpell::hired(threshold, 0.0),
                 manager_skill: skill,
                 manager_skill_start: skill,
@@ -652,7 +691,6 @@ impl<'a> Replication<'a> {
                 ),
                 near: 0.0,
                 gap: 0.0,
-                attainment: 1.0,
                 attainment_years: Default::default(),
                 misreported_years: vec![false; (self.horizon / DAYS_PER_YEAR).ceil() as usize + 1],
                 observed: (0.0, 0.0),
@@ -695,9 +733,8 @@ impl<'a> Replication<'a> {
                 self.dist.surges_per_year / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in surges {
-                self.at(t, Event::SurgeStart(k));
-            }
+            self.arrivals.surges.push(surges.into_iter());
+            self.schedule_next_arrival(Event::SurgeStart(k));
             if self.dist.demand_volatility > 0.0 {
                 self.at(DEMAND_STEP, Event::DemandStep(k));
             }
@@ -710,27 +747,27 @@ impl<'a> Replication<'a> {
             self.at(first, Event::HelpRequest(k));
         }
         let mut shift_times = streams.stream(source::MARKET, 1);
-        for t in poisson_times(
+        self.arrivals.market_shifts = poisson_times(
             &mut shift_times,
             self.dist.market_shifts_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::MarketShift);
-        }
-        for t in poisson_times(
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::MarketShift);
+        self.arrivals.reorgs = poisson_times(
             &mut self.reorg_rng,
             self.dist.reorgs_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::Reorg);
-        }
-        for t in poisson_times(
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::Reorg);
+        self.arrivals.storms = poisson_times(
             &mut self.storm_rng,
             self.dist.incident_storms_per_year / DAYS_PER_YEAR,
             self.horizon,
-        ) {
-            self.at(t, Event::StormStart);
-        }
+        )
+        .into_iter();
+        self.schedule_next_arrival(Event::StormStart);
         if self.dist.labor_market_sd > 0.0 {
             self.at(21.0, Event::LaborStep);
         }
@@ -740,17 +777,15 @@ impl<'a> Replication<'a> {
                 self.dist.sick_episodes_per_year * 1.63 / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in sick {
-                self.at(t, Event::SickStart(p));
-            }
+            self.arrivals.sick.push(sick.into_iter());
+            self.schedule_next_arrival(Event::SickStart(p));
             let shocks = poisson_times(
                 &mut self.person_rngs[p][R_SHOCK],
                 self.dist.personal_shocks_per_year / DAYS_PER_YEAR,
                 self.horizon,
             );
-            for t in shocks {
-                self.at(t, Event::PersonalShock(p));
-            }
+            self.arrivals.shocks.push(shocks.into_iter());
+            self.schedule_next_arrival(Event::PersonalShock(p));
             let first = self.one_on_one_period() * self.person_rngs[p][R_PERSON].random::<f64>();
             self.at(first, Event::OneOnOne(p));
         }
@@ -852,6 +887,14 @@ impl<'a> Replication<'a> {
         self.calendar
             .schedule_at(t.max(self.now), event)
             .expect("model times are finite");
+    }
+
+    /// Schedules the next pending arrival of the exogenous process whose arrivals are `event`s
+    /// (see [`PendingArrivals`]), if one is left; a no-op for any other event.
+    fn schedule_next_arrival(&mut self, event: Event) {
+        if let Some(t) = self.arrivals.of(event).and_then(Iterator::next) {
+            self.at(t, event);
+        }
     }
 
     fn slot(p: usize, kind: u32) -> Slot {
@@ -965,6 +1008,8 @@ impl<'a> Replication<'a> {
     }
 
     fn handle(&mut self, event: Event, record: &mut Record) {
+        // An exogenous arrival first schedules its successor (see `PendingArrivals`).
+        self.schedule_next_arrival(event);
         match event {
             Event::Snapshot(g) => {
                 if let Some(&next) = self.grid.get(g + 1) {
@@ -1106,6 +1151,30 @@ impl PairSums {
     }
 }
 
+/// What a person's update takes from their team: the values that are the same for every
+/// member, computed once per team update (and at a hire) rather than once per member.
+struct TeamContext {
+    /// AS_j = s̄ (1 − mean Micro), the manager's autonomy support.
+    autonomy_support: f64,
+    /// Monitoring intensity Mon_k (R1).
+    monitoring: f64,
+    /// Alignment of the team's work with the true value direction.
+    alignment: f64,
+    /// Mean relationship capital with the dependencies.
+    relationships: f64,
+    /// Coaching intensity, min(1, coach time / 0.30).
+    coaching: f64,
+    /// oneonone = min(1, 5/P_1:1), 0 without a manager.
+    one_on_one: f64,
+    /// The manager's coaching time share (0 without a manager).
+    time_coach: f64,
+    /// Psychological safety, vision, felt KPI pressure and capability now.
+    safety: f64,
+    vision: f64,
+    pressure: f64,
+    capability: f64,
+}
+
 /// What a person's manager does toward them (situational leadership, R10).
 struct Leadership {
     micro: f64,
@@ -1214,6 +1283,41 @@ impl Replication<'_> {
         }
     }
 
+    /// Team `k`'s position slots (people indices): consecutive, `team_size` of them.
+    fn members(&self, k: usize) -> Range<usize> {
+        let size = self.org.team_size as usize;
+        k * size..(k + 1) * size
+    }
+
+    /// The members of team `k` who are present (slots that are not vacant).
+    fn present_members(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        self.members(k).filter(move |&p| self.people[p].present)
+    }
+
+    /// Mean of `f(p)` over the present members `p` of team `k` (0 when none is present).
+    fn present_mean(&self, k: usize, f: impl Fn(usize) -> f64) -> f64 {
+        self.present_members(k).map(f).sum::<f64>() / self.present_members(k).count().max(1) as f64
+    }
+
+    /// Team `k`'s context for its members' updates now (see [`TeamContext`]).
+    fn team_context(&self, k: usize) -> TeamContext {
+        let t = self.now;
+        let team = &self.teams[k];
+        TeamContext {
+            autonomy_support: team.autonomy_support,
+            monitoring: self.monitoring(k),
+            alignment: self.alignment(k),
+            relationships: self.relationship_capital(k),
+            coaching: self.coaching(k),
+            one_on_one: self.one_on_one_intensity(k),
+            time_coach: self.manager_time(k).coach,
+            safety: team.safety.at(t),
+            vision: team.vision.at(t),
+            pressure: team.pressure.at(t),
+            capability: team.capability.at(t),
+        }
+    }
+
     fn relationship_capital(&self, k: usize) -> f64 {
         let team = &self.teams[k];
         team.relationships
@@ -1283,28 +1387,16 @@ impl Replication<'_> {
         let t = self.now;
         let lv = self.levers;
         let coef = self.coef;
-        let members = self.teams[k].members.clone();
-        let present: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let n = present.len().max(1) as f64;
-        let mean = |f: &dyn Fn(&Person) -> f64| {
-            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
-        };
+        let mean = |f: &dyn Fn(&Person) -> f64| self.present_mean(k, |p| f(&self.people[p]));
         let mean_motivation = mean(&|q| q.motivation.at(t));
         let mean_quality_share = mean(&|q| q.effort[1]);
         let mean_gaming = mean(&|q| q.gaming);
-        let supportive = present.iter().map(|&p| self.supportive_of(p)).sum::<f64>() / n;
-        let micro = present
-            .iter()
-            .map(|&p| self.leadership(p).micro)
-            .sum::<f64>()
-            / n;
-        let blocked = present
-            .iter()
-            .filter(|&&p| self.people[p].blocked_until > t)
+        let supportive = self.present_mean(k, |p| self.supportive_of(p));
+        let micro = self.present_mean(k, |p| self.leadership(p).micro);
+        let n = self.present_members(k).count().max(1) as f64;
+        let blocked = self
+            .present_members(k)
+            .filter(|&p| self.people[p].blocked_until > t)
             .count() as f64
             / n;
         let rush = rules::rush(lv.kappa, self.teams[k].pressure.at(t), self.teams[k].gap);
@@ -1348,32 +1440,41 @@ impl Replication<'_> {
                         - 0.0005 * (team.manager_skill - team.manager_skill_start));
             }
         }
-        let autonomy_support = supportive * (1.0 - micro);
-        self.teams[k].autonomy_support = autonomy_support;
-        for p in present {
-            self.update_person(p, autonomy_support, monitoring);
+        self.teams[k].autonomy_support = supportive * (1.0 - micro);
+        let context = self.team_context(k);
+        for p in self.members(k) {
+            if self.people[p].present {
+                self.update_person(p, &context);
+            }
         }
         self.refresh_rework(k);
     }
 
-    fn update_person(&mut self, p: usize, autonomy_support: f64, monitoring: f64) {
+    /// Recomputes present member `p`'s targets, effort shares and rates, given their team's
+    /// `context`.
+    fn update_person(&mut self, p: usize, context: &TeamContext) {
         let t = self.now;
         let lv = self.levers;
         let coef = self.coef;
         let k = self.people[p].team;
         let leadership = self.leadership(p);
-        let alignment = self.alignment(k);
-        let relationships = self.relationship_capital(k);
-        let coaching = self.coaching(k);
-        let one_on_one = self.one_on_one_intensity(k);
-        let time_coach = self.manager_time(k).coach;
+        let TeamContext {
+            autonomy_support,
+            monitoring,
+            alignment,
+            relationships,
+            coaching,
+            one_on_one,
+            time_coach,
+            safety,
+            vision,
+            pressure,
+            capability,
+        } = *context;
         let hindrance = self.hindrance(p);
         let team = &self.teams[k];
-        let safety = team.safety.at(t);
-        let vision = team.vision.at(t);
         let mastery = team.mastery;
         let gap = team.gap;
-        let pressure = team.pressure.at(t);
         let near = team.near;
         let skill = team.manager_skill;
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
@@ -1544,7 +1645,6 @@ impl Replication<'_> {
 
         // R9: quality of the next completions.
         let rush = rules::rush(lv.kappa, pressure, gap);
-        let capability = self.teams[k].capability.at(t);
         let person = &mut self.people[p];
         person.quality = rules::quality(
             competence,
@@ -1883,11 +1983,7 @@ impl Replication<'_> {
     /// of their last refresh), FIFO.
     fn refresh_rework(&mut self, k: usize) {
         self.settle_rework(k);
-        let rate: f64 = self.teams[k]
-            .members
-            .iter()
-            .map(|&p| self.people[p].rework_rate)
-            .sum();
+        let rate: f64 = self.members(k).map(|p| self.people[p].rework_rate).sum();
         self.teams[k].rework_rate = rate;
         let slot = self.team_slot(k);
         match self.teams[k].rework.front() {
@@ -1927,18 +2023,12 @@ impl Replication<'_> {
                 backlog.swap_remove(oldest);
             }
             backlog.push(item);
-            let idle: Vec<usize> = self.teams[k]
-                .members
-                .iter()
-                .copied()
-                .filter(|&p| {
-                    self.people[p].present
-                        && self.people[p].work.is_none()
-                        && self.people[p].incident.is_none()
-                })
-                .collect();
-            for p in idle {
-                self.refresh_person(p);
+            // Idle members take up work (a refresh changes no other member's state).
+            for p in self.members(k) {
+                let person = &self.people[p];
+                if person.present && person.work.is_none() && person.incident.is_none() {
+                    self.refresh_person(p);
+                }
             }
         }
         self.schedule_next_idea(k);
@@ -1947,10 +2037,8 @@ impl Replication<'_> {
     fn incident_arrival(&mut self, k: usize) {
         let size = lognormal(&mut self.team_rngs[k][T_INCIDENTS], 1.0, 0.7);
         {
-            let free = self.teams[k]
-                .members
-                .iter()
-                .copied()
+            let free = self
+                .members(k)
                 .find(|&p| self.people[p].incident.is_none() && self.availability(p) > 0.0);
             match free {
                 Some(p) => {
@@ -1976,11 +2064,10 @@ impl Replication<'_> {
     /// Refreshes the team's members who are free of an incident while incidents are queued,
     /// so that each takes one (refresh_person).
     fn offer_queued_incidents(&mut self, k: usize) {
-        for i in 0..self.teams[k].members.len() {
+        for p in self.members(k) {
             if self.teams[k].incidents.is_empty() {
                 break;
             }
-            let p = self.teams[k].members[i];
             if self.people[p].present && self.people[p].incident.is_none() {
                 self.refresh_person(p);
             }
@@ -2002,14 +2089,10 @@ impl Replication<'_> {
 
     /// The team's KPI components over the review window: items closed, estimated value
     /// (noisy), true value delivered and the engagement pulse (biased upward in unsafe teams).
-    fn kpi_components(&self, k: usize, members: &[usize]) -> [f64; 4] {
+    fn kpi_components(&self, k: usize) -> [f64; 4] {
         let team = &self.teams[k];
         let t = self.now;
-        let pulse = members
-            .iter()
-            .map(|&p| self.people[p].engagement.at(t))
-            .sum::<f64>()
-            / members.len().max(1) as f64;
+        let pulse = self.present_mean(k, |p| self.people[p].engagement.at(t));
         [
             team.window.items,
             team.window.value_estimate,
@@ -2044,13 +2127,7 @@ impl Replication<'_> {
                 pulse: normal(rng),
             }
         };
-        let members: Vec<usize> = self.teams[k]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let mut y = self.kpi_components(k, &members);
+        let mut y = self.kpi_components(k);
         y[3] += self.dist.survey_noise_sd * draws.pulse;
         self.teams[k].value_informed =
             self.levers.kpi_set.value_informed() && self.levers.kappa > 0.0;
@@ -2072,11 +2149,9 @@ impl Replication<'_> {
         let near_miss = (-0.05..0.0).contains(&gap);
         let misreport = near_miss && {
             let lift = rules::NEAR_MISS_GAMING * (1.0 - self.teams[k].near);
-            let p = members
-                .iter()
-                .map(|&p| rules::sigmoid(rules::logit(self.people[p].gaming) + lift))
-                .sum::<f64>()
-                / members.len().max(1) as f64;
+            let p = self.present_mean(k, |p| {
+                rules::sigmoid(rules::logit(self.people[p].gaming) + lift)
+            });
             draws.misreport < p
         };
         let team = &mut self.teams[k];
@@ -2104,7 +2179,7 @@ impl Replication<'_> {
             team.vision.jump(t, 0.1, 0.0, 1.0);
         }
         self.open_window(k);
-        self.review_members(k, &members, gap >= 0.0, detected, punitive);
+        self.review_members(k, gap >= 0.0, detected, punitive);
     }
 
     /// Sets the baseline rates from the first quarter's window and the first target.
@@ -2162,7 +2237,6 @@ impl Replication<'_> {
         let year = (((t - 1e-9) / DAYS_PER_YEAR).floor().max(0.0) as usize)
             .min(team.misreported_years.len() - 1);
         team.misreported_years[year] |= misreport;
-        team.attainment = 1.0 + gap;
     }
 
     /// SF-06: items reported done against true value delivered since the team's previous review
@@ -2225,21 +2299,17 @@ impl Replication<'_> {
     /// The review's consequences for each present member: trust and efficacy jumps, R2
     /// crowding out (or the informational boost), and the moving averages of success and
     /// punishment.
-    fn review_members(
-        &mut self,
-        k: usize,
-        members: &[usize],
-        hit: bool,
-        detected: bool,
-        punitive: bool,
-    ) {
+    fn review_members(&mut self, k: usize, hit: bool, detected: bool, punitive: bool) {
         let lv = self.levers;
         let t = self.now;
         let weight = review_weight(lv.review_period_days);
         let controlling = lv.punishment > 0.5 || lv.subjective_weight < 0.3;
         let autonomy_support = self.teams[k].autonomy_support;
-        for &p in members {
+        for p in self.members(k) {
             let person = &mut self.people[p];
+            if !person.present {
+                continue;
+            }
             if detected {
                 person.trust.jump(t, -0.2, 0.0, 1.0);
             }
@@ -2353,9 +2423,8 @@ impl Replication<'_> {
         self.ledger.hiring += HIRING_COST;
         let person = self.new_person(p, k, self.now, true);
         self.people[p] = person;
-        let monitoring = self.monitoring(k);
-        let support = self.teams[k].autonomy_support;
-        self.update_person(p, support, monitoring);
+        let context = self.team_context(k);
+        self.update_person(p, &context);
     }
 
     /// R15 (manager exit): the manager's quit hazard now, integrated against the threshold
@@ -2422,7 +2491,7 @@ impl Replication<'_> {
         team.manager_skill_start = skill;
         let safety = team.safety.at(t);
         team.safety.reset(t, 0.5 * safety + 0.25);
-        for &p in &team.members {
+        for p in self.members(k) {
             let person = &mut self.people[p];
             if person.present {
                 person.trust.reset(t, 0.5);
@@ -2593,17 +2662,7 @@ impl Replication<'_> {
         let helper = self.teams[k].dependencies[edge];
         let lv = self.levers;
         let r = self.teams[k].relationships[edge].at(t);
-        let helpers: Vec<usize> = self.teams[helper]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let help_share = helpers
-            .iter()
-            .map(|&p| self.people[p].effort[2])
-            .sum::<f64>()
-            / helpers.len().max(1) as f64;
+        let help_share = self.present_mean(helper, |p| self.people[p].effort[2]);
         let accept_p = sigmoid(
             -0.5 + 2.5 * r + 3.0 * (help_share - 0.05)
                 - 1.5 * lv.kappa * self.teams[helper].pressure.at(t),
@@ -2613,23 +2672,20 @@ impl Replication<'_> {
         let blocked_for = if accepted {
             self.ledger.help_accepted += 1.0;
             self.teams[k].relationships[edge].jump(t, 0.04 * (1.0 - r), 0.0, 1.0);
-            let capacity: f64 = helpers
-                .iter()
-                .map(|&p| self.omega(p) * self.people[p].effort[2])
+            let capacity: f64 = self
+                .present_members(helper)
+                .map(|p| self.omega(p) * self.people[p].effort[2])
                 .sum();
             size / capacity.max(0.05)
         } else {
             self.teams[k].relationships[edge].jump(t, -0.04 * r, 0.0, 1.0);
             refused_days
         };
-        let members: Vec<usize> = self.teams[k]
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| self.people[p].work.is_some())
-            .collect();
-        if !members.is_empty() {
-            let p = members[((u_member * members.len() as f64) as usize).min(members.len() - 1)];
+        // The blocked member: one of those with a planned item in hand, picked by `u_member`.
+        let working = || self.members(k).filter(|&p| self.people[p].work.is_some());
+        let n_working = working().count();
+        let pick = ((u_member * n_working as f64) as usize).min(n_working.saturating_sub(1));
+        if let Some(p) = working().nth(pick) {
             self.refresh_person(p);
             self.people[p].blocked_until = self.people[p].blocked_until.max(t + blocked_for);
             self.refresh_person(p);
@@ -2666,8 +2722,7 @@ impl Replication<'_> {
             let v = team.vision.at(t);
             team.vision.reset(t, 0.6 * v);
             team.churn_until = t + 60.0;
-            let members = team.members.clone();
-            for p in members {
+            for p in self.members(k) {
                 let u = self.reorg_rng.random::<f64>();
                 let person = &mut self.people[p];
                 person.trust.jump(t, -0.05, 0.0, 1.0);
@@ -2733,13 +2788,9 @@ impl Replication<'_> {
     /// One weekly sample of team `k`'s mean engagement over present members (SF-11).
     fn sample_team_engagement(&mut self, k: usize) {
         let t = self.now;
-        let (sum, n) = self.teams[k]
-            .members
-            .iter()
-            .filter(|&&p| self.people[p].present)
-            .fold((0.0, 0.0), |(sum, n), &p| {
-                (sum + self.people[p].engagement.at(t), n + 1.0)
-            });
+        let (sum, n) = self.present_members(k).fold((0.0, 0.0), |(sum, n), p| {
+            (sum + self.people[p].engagement.at(t), n + 1.0)
+        });
         if n > 0.0 {
             let tally = &mut self.ledger.teams[k];
             tally.engagement_sum += sum / n;
@@ -2796,15 +2847,15 @@ impl Replication<'_> {
 
     fn mean_engagement(&self) -> f64 {
         let t = self.now;
-        let present: Vec<&Person> = self.people.iter().filter(|q| q.present).collect();
-        present.iter().map(|q| q.engagement.at(t)).sum::<f64>() / present.len().max(1) as f64
+        let present = || self.people.iter().filter(|q| q.present);
+        present().map(|q| q.engagement.at(t)).sum::<f64>() / present().count().max(1) as f64
     }
 
     fn terminal_value(&self) -> f64 {
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
             let a = self.alignment(k);
-            for &p in &self.teams[k].members {
+            for p in self.members(k) {
                 capacity += self.omega(p) * self.people[p].effort[0] * a;
             }
         }
@@ -2860,47 +2911,34 @@ impl Replication<'_> {
         let t = self.now;
         self.accrue_wages();
         let true_value = self.ledger.value - self.ledger.harm - self.open_harm();
-        self.ledger.value_history.push(true_value);
-        self.ledger.items_history.push(self.ledger.items_reported);
-        let back = self.grid[..=g]
-            .iter()
-            .rposition(|&d| d <= t - 21.0 + 1e-9)
-            .unwrap_or(0);
-        let span = (t - self.grid[back]).max(1e-9);
-        let value_rate = if g == 0 {
-            f64::NAN
+        // Rates over the trailing 21 days, from the cumulative values recorded at the grid
+        // point `back` that starts them.
+        let (value_rate, items_rate) = if g == 0 {
+            (f64::NAN, f64::NAN)
         } else {
-            (true_value - self.ledger.value_history[back]) / span
-        };
-        let items_rate = if g == 0 {
-            f64::NAN
-        } else {
-            5.0 * (self.ledger.items_reported - self.ledger.items_history[back]) / span
+            let back = self.grid[..=g]
+                .iter()
+                .rposition(|&d| d <= t - 21.0 + 1e-9)
+                .unwrap_or(0);
+            let span = (t - self.grid[back]).max(1e-9);
+            let earlier = record.grid_point(back);
+            let value_before = earlier[const { index("true_value_cumulative") }];
+            let items_before = earlier[const { index("items_closed_cumulative") }];
+            (
+                (true_value - value_before) / span,
+                5.0 * (self.ledger.items_reported - items_before) / span,
+            )
         };
         let (staffed_share, incident_share) = self.headcount_shares();
 
-        let present: Vec<usize> = (0..self.people.len())
-            .filter(|&p| self.people[p].present)
-            .collect();
-        let n = present.len().max(1) as f64;
-        let mean = |f: &dyn Fn(&Person) -> f64| {
-            present.iter().map(|&p| f(&self.people[p])).sum::<f64>() / n
-        };
-        let share = |f: &dyn Fn(&Person) -> bool| {
-            present.iter().filter(|&&p| f(&self.people[p])).count() as f64 / n
-        };
+        let present = || self.people.iter().filter(|q| q.present);
+        let n = present().count().max(1) as f64;
+        let mean = |f: &dyn Fn(&Person) -> f64| present().map(f).sum::<f64>() / n;
+        let share = |f: &dyn Fn(&Person) -> bool| present().filter(|q| f(q)).count() as f64 / n;
         let n_teams = self.teams.len() as f64;
         let team_mean = |f: &dyn Fn(&Team) -> f64| self.teams.iter().map(f).sum::<f64>() / n_teams;
-        let safety_by_person = present
-            .iter()
-            .map(|&p| self.teams[self.people[p].team].safety.at(t))
-            .sum::<f64>()
-            / n;
-        let capital_by_person = present
-            .iter()
-            .map(|&p| self.relationship_capital(self.people[p].team))
-            .sum::<f64>()
-            / n;
+        let safety_by_person = mean(&|q| self.teams[q.team].safety.at(t));
+        let capital_by_person = mean(&|q| self.relationship_capital(q.team));
         let trust = mean(&|q| q.trust.at(t));
         let relatedness = mean(&|q| q.relatedness.at(t));
         let alignment = (0..self.teams.len())
@@ -2909,57 +2947,63 @@ impl Replication<'_> {
             / n_teams;
 
         let row = record.at_grid_point(g);
-        let mut set = |name: &str, value: f64| row[index(name)] = value;
-        set("true_value_rate", value_rate);
-        set("true_value_cumulative", true_value);
-        set(
+        // `set!(name, value)` records `value` as series `name`, resolved to its index at
+        // compile time.
+        macro_rules! set {
+            ($name:literal, $value:expr $(,)?) => {
+                row[const { index($name) }] = $value
+            };
+        }
+        set!("true_value_rate", value_rate);
+        set!("true_value_cumulative", true_value);
+        set!(
             "j_true",
             true_value - self.ledger.wages - self.ledger.hiring,
         );
-        set("results_index", value_rate * DAYS_PER_YEAR / n);
-        set(
+        set!("results_index", value_rate * DAYS_PER_YEAR / n);
+        set!(
             "relationships_index",
             (trust + relatedness + safety_by_person + capital_by_person) / 4.0,
         );
-        set("reported_output", items_rate);
-        set("reported_kpi", team_mean(&|team| team.attainment));
-        set("kpi_truth_gap", self.kpi_truth_gap(true_value));
-        set("items_closed_cumulative", self.ledger.items_reported);
-        set("size_completed_cumulative", self.ledger.size_completed);
-        set("engagement_mean", self.mean_engagement());
-        set("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
-        set("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
-        set("autonomous_motivation", mean(&|q| q.motivation.at(t)));
-        set("need_autonomy", mean(&|q| q.autonomy.at(t)));
-        set("need_efficacy", mean(&|q| q.efficacy.at(t)));
-        set("need_relatedness", relatedness);
-        set("role_clarity", mean(&|q| q.clarity.at(t)));
-        set("usefulness", mean(&|q| q.usefulness.at(t)));
-        set("development", mean(&|q| q.development.at(t)));
-        set("trust", trust);
-        set("psychological_safety", safety_by_person);
-        set("exhaustion_mean", mean(&|q| q.exhaustion.at(t)));
-        set(
+        set!("reported_output", items_rate);
+        set!("reported_kpi", team_mean(&|team| 1.0 + team.gap));
+        set!("kpi_truth_gap", self.kpi_truth_gap(true_value));
+        set!("items_closed_cumulative", self.ledger.items_reported);
+        set!("size_completed_cumulative", self.ledger.size_completed);
+        set!("engagement_mean", self.mean_engagement());
+        set!("engaged_share", share(&|q| q.engagement.at(t) >= 0.65));
+        set!("disengaged_share", share(&|q| q.engagement.at(t) < 0.35));
+        set!("autonomous_motivation", mean(&|q| q.motivation.at(t)));
+        set!("need_autonomy", mean(&|q| q.autonomy.at(t)));
+        set!("need_efficacy", mean(&|q| q.efficacy.at(t)));
+        set!("need_relatedness", relatedness);
+        set!("role_clarity", mean(&|q| q.clarity.at(t)));
+        set!("usefulness", mean(&|q| q.usefulness.at(t)));
+        set!("development", mean(&|q| q.development.at(t)));
+        set!("trust", trust);
+        set!("psychological_safety", safety_by_person);
+        set!("exhaustion_mean", mean(&|q| q.exhaustion.at(t)));
+        set!(
             "high_exhaustion_share",
             share(&|q| q.exhaustion.at(t) >= 0.5),
         );
-        set("burnout_share", share(&|q| q.burned_out));
-        set("hours", mean(&|q| q.hours.at(t)));
-        set("competence", mean(&|q| q.competence.at(t)));
-        set("capability", team_mean(&|team| team.capability.at(t)));
-        set("process_improvement", team_mean(&|team| team.process));
-        set("staffed_share", staffed_share);
-        set("incident_share", incident_share);
-        set("vision", team_mean(&|team| team.vision.at(t)));
-        set("alignment", alignment);
-        set("quits_cumulative", self.ledger.quits);
-        set("manager_quits_cumulative", self.ledger.manager_quits);
-        set("hiring_cost_cumulative", self.ledger.hiring);
-        set("defects_cumulative", self.ledger.defects);
-        set("false_done_cumulative", self.ledger.false_done);
-        set("gaming_detected_cumulative", self.ledger.gaming_detected);
-        set("experiments_cumulative", self.ledger.experiments);
-        set(
+        set!("burnout_share", share(&|q| q.burned_out));
+        set!("hours", mean(&|q| q.hours.at(t)));
+        set!("competence", mean(&|q| q.competence.at(t)));
+        set!("capability", team_mean(&|team| team.capability.at(t)));
+        set!("process_improvement", team_mean(&|team| team.process));
+        set!("staffed_share", staffed_share);
+        set!("incident_share", incident_share);
+        set!("vision", team_mean(&|team| team.vision.at(t)));
+        set!("alignment", alignment);
+        set!("quits_cumulative", self.ledger.quits);
+        set!("manager_quits_cumulative", self.ledger.manager_quits);
+        set!("hiring_cost_cumulative", self.ledger.hiring);
+        set!("defects_cumulative", self.ledger.defects);
+        set!("false_done_cumulative", self.ledger.false_done);
+        set!("gaming_detected_cumulative", self.ledger.gaming_detected);
+        set!("experiments_cumulative", self.ledger.experiments);
+        set!(
             "help_acceptance",
             if self.ledger.help_requests > 0.0 {
                 self.ledger.help_accepted / self.ledger.help_requests
@@ -2967,17 +3011,17 @@ impl Replication<'_> {
                 f64::NAN
             },
         );
-        set("effort_measured", mean(&|q| q.effort[0]));
-        set("effort_quality", mean(&|q| q.effort[1]));
-        set("effort_help", mean(&|q| q.effort[2]));
-        set("effort_explore", mean(&|q| q.effort[3]));
-        set("gaming_propensity", mean(&|q| q.gaming));
+        set!("effort_measured", mean(&|q| q.effort[0]));
+        set!("effort_quality", mean(&|q| q.effort[1]));
+        set!("effort_help", mean(&|q| q.effort[2]));
+        set!("effort_explore", mean(&|q| q.effort[3]));
+        set!("gaming_propensity", mean(&|q| q.gaming));
     }
 
     fn finish(&mut self, record: &mut Record) {
         let last = self.grid.len() - 1;
         let n_series = SERIES.len();
-        let horizon_row: Vec<f64> = record.series[last * n_series..(last + 1) * n_series].to_vec();
+        let horizon_row = record.grid_point(last).to_vec();
         let terminal = self.terminal_value();
         let positions = self.people.len() as f64;
         let out = &mut record.outcomes;
@@ -2992,11 +3036,12 @@ impl Replication<'_> {
             outcome_index("attainment_spread_year1"),
             outcome_index("attainment_spread_year2"),
         ];
-        out[outcome_index("terminal_value")] = terminal;
-        out[outcome_index("j_true_with_tv")] = horizon_row[index("j_true")] + terminal;
-        out[outcome_index("turnover_annual")] =
+        out[const { outcome_index("terminal_value") }] = terminal;
+        out[const { outcome_index("j_true_with_tv") }] =
+            horizon_row[const { index("j_true") }] + terminal;
+        out[const { outcome_index("turnover_annual") }] =
             self.ledger.quits / positions / (self.horizon / DAYS_PER_YEAR);
-        out[outcome_index("misreports_cumulative")] = self.ledger.misreports;
+        out[const { outcome_index("misreports_cumulative") }] = self.ledger.misreports;
         out[GAP_BINS..GAP_BINS + 4].copy_from_slice(&self.ledger.gap_bins);
         out[FIRST_QUARTER..FIRST_QUARTER + 4].copy_from_slice(&self.ledger.first_quarter);
         for (period, sums) in self.ledger.decoupling.iter().enumerate() {
@@ -3031,7 +3076,7 @@ impl Replication<'_> {
                     .count()
             })
             .sum::<usize>();
-        out[outcome_index("teams_misreporting_share")] = if years > 0 {
+        out[const { outcome_index("teams_misreporting_share") }] = if years > 0 {
             flagged as f64 / (years * self.teams.len()) as f64
         } else {
             f64::NAN
@@ -3071,37 +3116,31 @@ impl Replication<'_> {
         let leavers = self.ledger.quits;
         let hiring = HIRING_COST * leavers;
         let out = &mut record.outcomes;
-        out[outcome_index("replacement_cost_mean")] = if leavers > 0.0 {
+        out[const { outcome_index("replacement_cost_mean") }] = if leavers > 0.0 {
             (cost.iter().sum::<f64>() + hiring) / leavers
         } else {
             f64::NAN
         };
-        out[outcome_index("replacement_cost_notice")] = cost[0];
-        out[outcome_index("replacement_cost_vacancy")] = cost[1];
-        out[outcome_index("replacement_cost_ramp")] = cost[2];
-        out[outcome_index("replacement_cost_hiring")] = hiring;
-        out[outcome_index("realised_value_per_person_day")] = value / present_days;
+        out[const { outcome_index("replacement_cost_notice") }] = cost[0];
+        out[const { outcome_index("replacement_cost_vacancy") }] = cost[1];
+        out[const { outcome_index("replacement_cost_ramp") }] = cost[2];
+        out[const { outcome_index("replacement_cost_hiring") }] = hiring;
+        out[const { outcome_index("realised_value_per_person_day") }] = value / present_days;
         let [burned_out, other] = self.ledger.by_burnout;
-        for (name, x) in [
-            ("burned_out_quit_exposure", burned_out.quit_exposure),
-            ("other_quit_exposure", other.quit_exposure),
-            ("burned_out_quits", burned_out.quits),
-            ("other_quits", other.quits),
-            ("burned_out_sick_exposure", burned_out.sick_exposure),
-            ("other_sick_exposure", other.sick_exposure),
-            ("burned_out_sick_spells", burned_out.sick_spells),
-            ("other_sick_spells", other.sick_spells),
-            ("burned_out_sick_days", burned_out.sick_days),
-            ("other_sick_days", other.sick_days),
-            ("burned_out_present_days", burned_out.present_days),
-            ("other_present_days", other.present_days),
-            (
-                "burnout_leave_days",
-                burned_out.leave_days + other.leave_days,
-            ),
-        ] {
-            out[outcome_index(name)] = x;
-        }
+        out[const { outcome_index("burned_out_quit_exposure") }] = burned_out.quit_exposure;
+        out[const { outcome_index("other_quit_exposure") }] = other.quit_exposure;
+        out[const { outcome_index("burned_out_quits") }] = burned_out.quits;
+        out[const { outcome_index("other_quits") }] = other.quits;
+        out[const { outcome_index("burned_out_sick_exposure") }] = burned_out.sick_exposure;
+        out[const { outcome_index("other_sick_exposure") }] = other.sick_exposure;
+        out[const { outcome_index("burned_out_sick_spells") }] = burned_out.sick_spells;
+        out[const { outcome_index("other_sick_spells") }] = other.sick_spells;
+        out[const { outcome_index("burned_out_sick_days") }] = burned_out.sick_days;
+        out[const { outcome_index("other_sick_days") }] = other.sick_days;
+        out[const { outcome_index("burned_out_present_days") }] = burned_out.present_days;
+        out[const { outcome_index("other_present_days") }] = other.present_days;
+        out[const { outcome_index("burnout_leave_days") }] =
+            burned_out.leave_days + other.leave_days;
         let first_team = SERIES.len() + EXTRA_OUTCOMES.len();
         for (k, team) in self.ledger.teams.iter().enumerate() {
             let at = first_team + TEAM_OUTCOMES.len() * k;

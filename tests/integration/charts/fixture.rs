@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use orgsim::charts::prepare::quantile_sorted;
+use orgsim::stats::interpolated_quantile;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -225,7 +225,7 @@ pub fn generate(dir: &Path, spec: &FixtureSpec) {
                 )
                 .unwrap();
                 for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
-                    write!(series, ",{}", num(quantile_sorted(&values, q))).unwrap();
+                    write!(series, ",{}", num(interpolated_quantile(&values, q))).unwrap();
                 }
                 series.push('\n');
             }
@@ -268,7 +268,7 @@ pub fn generate(dir: &Path, spec: &FixtureSpec) {
             let (mean, sd) = moments(&values);
             values.sort_by(f64::total_cmp);
             let half = 1.96 * sd / n.sqrt();
-            let q = |x: f64| quantile_sorted(&values, x);
+            let q = |x: f64| interpolated_quantile(&values, x);
             outcomes.push(serde_json::json!({
                 "policy": policy, "metric": o, "n": spec.replications, "mean": mean, "sd": sd,
                 "ci95_low": mean - half, "ci95_high": mean + half,
