@@ -1203,11 +1203,16 @@ impl Replication<'_> {
         sigmoid(0.4 + 0.8 * self.teams[k].manager_skill)
     }
 
-    fn leadership(&self, p: usize) -> Leadership {
+    /// Member `p`'s development level now (R10): competence against commitment.
+    fn development_level_of(&self, p: usize) -> usize {
         let person = &self.people[p];
         let t = self.now;
         let commitment = (person.motivation.at(t) + person.efficacy.at(t)) / 2.0;
-        let level = rules::development_level(person.competence.at(t), commitment);
+        rules::development_level(person.competence.at(t), commitment)
+    }
+
+    fn leadership(&self, p: usize) -> Leadership {
+        let level = self.development_level_of(p);
         match self.levers.style {
             Style::Fixed => {
                 let (d, s) = (0.8, 0.3);
@@ -1221,7 +1226,7 @@ impl Replication<'_> {
             }
             Style::Adaptive => {
                 // A misdiagnosis (probability 1 - acc) picks a neighbouring level.
-                let acc = self.manager_accuracy(person.team);
+                let acc = self.manager_accuracy(self.people[p].team);
                 Leadership {
                     micro: (1.0 - acc) * 0.25,
                     match_quality: acc + (1.0 - acc) * 0.75,
@@ -1233,13 +1238,7 @@ impl Replication<'_> {
     fn supportive_of(&self, p: usize) -> f64 {
         match self.levers.style {
             Style::Fixed => 0.3,
-            Style::Adaptive => {
-                let person = &self.people[p];
-                let t = self.now;
-                let commitment = (person.motivation.at(t) + person.efficacy.at(t)) / 2.0;
-                rules::SUPPORTIVE_NEEDED
-                    [rules::development_level(person.competence.at(t), commitment)]
-            }
+            Style::Adaptive => rules::SUPPORTIVE_NEEDED[self.development_level_of(p)],
         }
     }
 
@@ -1392,7 +1391,6 @@ impl Replication<'_> {
         let mean_quality_share = mean(&|q| q.effort[1]);
         let mean_gaming = mean(&|q| q.gaming);
         let supportive = self.present_mean(k, |p| self.supportive_of(p));
-        let micro = self.present_mean(k, |p| self.leadership(p).micro);
         let n = self.present_members(k).count().max(1) as f64;
         let blocked = self
             .present_members(k)
@@ -1440,24 +1438,28 @@ impl Replication<'_> {
                         - 0.0005 * (team.manager_skill - team.manager_skill_start));
             }
         }
+        // Leadership after the manager's upskilling, once per member: it sets the team's
+        // autonomy support and each member's update.
+        let leadership: Vec<(usize, Leadership)> = self
+            .present_members(k)
+            .map(|p| (p, self.leadership(p)))
+            .collect();
+        let micro =
+            leadership.iter().map(|(_, l)| l.micro).sum::<f64>() / leadership.len().max(1) as f64;
         self.teams[k].autonomy_support = supportive * (1.0 - micro);
         let context = self.team_context(k);
-        for p in self.members(k) {
-            if self.people[p].present {
-                self.update_person(p, &context);
-            }
+        for (p, leadership) in leadership {
+            self.update_person(p, &context, leadership);
         }
-        self.refresh_rework(k);
     }
 
     /// Recomputes present member `p`'s targets, effort shares and rates, given their team's
-    /// `context`.
-    fn update_person(&mut self, p: usize, context: &TeamContext) {
+    /// `context` and what their manager does toward them (`leadership`).
+    fn update_person(&mut self, p: usize, context: &TeamContext, leadership: Leadership) {
         let t = self.now;
         let lv = self.levers;
         let coef = self.coef;
         let k = self.people[p].team;
-        let leadership = self.leadership(p);
         let TeamContext {
             autonomy_support,
             monitoring,
@@ -2424,7 +2426,8 @@ impl Replication<'_> {
         let person = self.new_person(p, k, self.now, true);
         self.people[p] = person;
         let context = self.team_context(k);
-        self.update_person(p, &context);
+        let leadership = self.leadership(p);
+        self.update_person(p, &context, leadership);
     }
 
     /// R15 (manager exit): the manager's quit hazard now, integrated against the threshold
