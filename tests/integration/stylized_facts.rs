@@ -929,7 +929,8 @@ fn crn_keeps_nearby_policies_in_step() {
     }
 }
 
-/// SF-04's Goodhart signature (emergent): in days 438-500 KPI-heavy still reports at least as
+/// SF-04's Goodhart signature (emergent): in days 441-500 (the 21-day grid's point nearest
+/// MODEL-SPEC's day 438) KPI-heavy still reports at least as
 /// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
 /// replications. Fails in the current calibration: KPI-heavy's planned throughput erodes
 /// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.66 of
