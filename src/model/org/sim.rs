@@ -228,6 +228,11 @@ struct Person {
 struct Window {
     items: f64,
     value_estimate: f64,
+    /// Un-gamed counterparts of `items` and `value_estimate`: items truly completed in the
+    /// window, deferred ones included (G4) and falsely "done" ones only when their rework
+    /// completes them (G1). What an audit verifies (R6), and SF-08's true gap.
+    true_items: f64,
+    true_estimate: f64,
     true_value: f64,
     defects_seen: f64,
     gamed: bool,
@@ -1899,8 +1904,12 @@ impl Replication<'_> {
             } else {
                 team.window.items += 1.0;
             }
-            team.window.value_estimate +=
-                estimate * (1.0 + self.dist.kpi_noise_cv * u_noise).max(0.0);
+            let measured = estimate * (1.0 + self.dist.kpi_noise_cv * u_noise).max(0.0);
+            team.window.value_estimate += measured;
+            if work.premature <= 0.0 {
+                team.window.true_items += 1.0;
+                team.window.true_estimate += measured;
+            }
         }
         self.ledger.items_reported += 1.0;
         self.ledger.estimated_value += estimate * self.value_scale;
@@ -2009,6 +2018,11 @@ impl Replication<'_> {
         if rework.completes_item {
             self.ledger.size_completed += rework.item.size;
             self.deliver(k, &rework.item, 1.0);
+            // The falsely "done" item is truly done now (KPI noise is not redrawn).
+            let estimate = self.estimate(k, &rework.item);
+            let window = &mut self.teams[k].window;
+            window.true_items += 1.0;
+            window.true_estimate += estimate;
         }
         self.refresh_rework(k);
     }
@@ -2142,9 +2156,11 @@ impl Replication<'_> {
             }
             return;
         };
-        let true_gap = self.true_gap(k, base, y);
+        let window = &self.teams[k].window;
+        let ungamed = [window.true_items, window.true_estimate, y[2], y[3]];
+        let true_gap = self.kpi_gap(k, base, ungamed);
         let lv = self.levers;
-        let mut gap = true_gap;
+        let mut gap = self.kpi_gap(k, base, y);
         // G3 threshold misreport (bunching at the target). A review that is itself a near miss
         // raises each member's π_G as a fresh near miss would (Near = 1 in R6, Schweitzer et
         // al. 2004), whatever the team's near-miss memory held before it.
@@ -2199,9 +2215,10 @@ impl Replication<'_> {
         self.open_window(k);
     }
 
-    /// The un-gamed gap (measured − target) / target of the policy's KPI set, each component
-    /// relative to its baseline rate.
-    fn true_gap(&self, k: usize, base: [f64; 4], y: [f64; 4]) -> f64 {
+    /// The gap (measured − target) / target of the policy's KPI set for the components `y`,
+    /// each relative to its baseline rate: the dashboard's gap for the reported components,
+    /// the true gap for the un-gamed ones.
+    fn kpi_gap(&self, k: usize, base: [f64; 4], y: [f64; 4]) -> f64 {
         let team = &self.teams[k];
         let defect_score =
             (2.0 - team.window.defects_seen / (base[0] * 0.15).max(1.0)).clamp(0.0, 2.0);
