@@ -602,20 +602,21 @@ fn manager_replacement_cost(on: &[Record], off: &[Record], rows: &[usize], metri
 }
 
 /// SF-11 (consistency, emergent): the replacement cost per manager leaver. Managers quit at
-/// R15's base hazard h0·ℓ(t) (an assumption pending R16), serve 10 days' notice, and leave the
-/// team without coaching, 1:1s, monitoring, relationship or vision time for LogNormal(median
-/// 60 d, σ 0.4); the successor resets trust to 0.5, ψ to 0.5ψ + 0.25 and draws a new skill,
-/// at a hiring cost of 0.3 S. The cost is measured with common random numbers: the same seeds
-/// with manager exits on and off, and the paired loss of J_true with terminal value (hiring
-/// cost and the wages saved in vacancies are inside J) over the number of manager exits, pooled
-/// (Σ loss / Σ exits). Balanced preset, 6 teams, 500 days, seed 15, 200 paired replications;
-/// percentile bootstrap over replications (2,000 resamples, bootstrap seed 2026, stream 7).
-/// Pass: the CI lies inside [1.2, 3.0] S (Gallup: 200% of salary). KPI-heavy is reported, not
-/// tested. Measured: 0.628 S (0.502 to 0.756) under balanced, 0.154 S under KPI-heavy; the
-/// manager has no output of their own and the wage saved in the vacancy pays the successor's
-/// fee (docs/MODEL.md, R15). Not tuned.
+/// R15's base hazard h0·ℓ(t) (an assumption pending R16), serve 10 days' notice at half
+/// effectiveness, and leave the team without coaching, 1:1s, monitoring, relationship, vision
+/// or individual-contributor time for LogNormal(median 60 d, σ 0.4); the successor resets trust
+/// to 0.5, ψ to 0.5ψ + 0.25, draws a new skill, costs 0.3 S to hire, and ramps up like a new
+/// professional (every time share scaled by ρ(t)). The cost is measured with common random
+/// numbers: the same seeds with manager exits on and off, and the paired loss of J_true with
+/// terminal value (hiring cost and the wages saved in vacancies are inside J) over the number
+/// of manager exits, pooled (Σ loss / Σ exits). Balanced preset, 6 teams, 500 days, seed 15,
+/// 200 paired replications; percentile bootstrap over replications (2,000 resamples, bootstrap
+/// seed 2026, stream 7). Pass: the CI lies inside [1.2, 3.0] S (Gallup: 200% of salary).
+/// KPI-heavy is reported, not tested. Measured: 1.289 S (1.152 to 1.423) under balanced,
+/// 0.550 S under KPI-heavy; the wage saved in the vacancy pays the successor's fee (docs/MODEL.md,
+/// R15). Not tuned.
 #[test]
-#[ignore = "fails in the current calibration: measured 0.63 S (0.50 to 0.76) per manager leaver, not inside [1.2, 3.0] S (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: measured 1.29 S (1.15 to 1.42) per manager leaver, the interval reaching below [1.2, 3.0] S (docs/MODEL.md)"]
 fn sf11_replacement_cost_per_manager_leaver() {
     let mut lo_hi = (0.0, 0.0);
     for preset in ["kpi-heavy", "balanced"] {

@@ -66,6 +66,11 @@ const WAGE_PER_PERSON_DAY: f64 = 1.0 / DAYS_PER_YEAR;
 const WAGE_PER_MANAGER_DAY: f64 = 1.5 / DAYS_PER_YEAR;
 /// Direct cost of a hire [S].
 const HIRING_COST: f64 = 0.2;
+/// Competence of a manager in their individual-contributor work (assumption: managers are
+/// promoted from experienced staff, about the level members reach under Balanced, R10).
+const MANAGER_COMPETENCE: f64 = 0.8;
+/// A manager's working week [hours] (MODEL-SPEC C.1: time shares of a 45 h week).
+const MANAGER_HOURS: f64 = 45.0;
 /// Direct cost of hiring a manager [S] (assumption; MODEL-SPEC gives 0.2 S for professionals).
 const MANAGER_HIRING_COST: f64 = 0.3;
 /// A manager's notice period [working days], worked in full (R15, as for professionals).
@@ -250,6 +255,9 @@ struct ManagerSpell {
     /// Quit hazard in force since `quit_since` [per working day].
     quit_rate: f64,
     quit_since: f64,
+    /// Day the manager started in this team; −∞ for the managers in place at day 0, who
+    /// know their teams already.
+    started: f64,
 }
 
 impl ManagerSpell {
@@ -262,6 +270,22 @@ impl ManagerSpell {
             quit_accumulated: 0.0,
             quit_rate: 0.0,
             quit_since: now,
+            started: now,
+        }
+    }
+
+    /// The share of the manager's time that reaches the team at day `now` (R15 applied to
+    /// managers; assumption): none while the position is vacant, half in the notice period
+    /// (a leaver works it at 50% effort, as professionals do) and the onboarding ramp
+    /// ρ(t) = 1 − 0.75 e^(−t/47) for a successor, who has to learn the team's people and work
+    /// before their coaching, 1:1s and direction land.
+    fn effectiveness(&self, now: f64) -> f64 {
+        if !self.present {
+            0.0
+        } else if self.notice {
+            0.5
+        } else {
+            rules::ramp(now - self.started)
         }
     }
 }
@@ -282,6 +306,10 @@ struct Team {
     manager: ManagerSpell,
     manager_skill: f64,
     manager_skill_start: f64,
+    /// Value rate of the manager's individual contribution in force since
+    /// `manager_output_since` [S per working day].
+    manager_output_rate: f64,
+    manager_output_since: f64,
     safety: Relaxing,
     vision: Relaxing,
     capability: Relaxing,
@@ -341,6 +369,8 @@ struct HeadcountClock {
 #[derive(Default)]
 struct Ledger {
     value: f64,
+    /// The managers' own output (part of `value`), valued as it accrues.
+    manager_output: f64,
     harm: f64,
     wages: f64,
     wage_clock: f64,
@@ -676,9 +706,14 @@ impl<'a> Replication<'a> {
             vision.retune(0.0, vision_target, vision_tau);
             let threshold = exp1(&mut self.manager_rngs[k]);
             self.teams.push(Team {
-                manager: ManagerSpell::hired(threshold, 0.0),
+                manager: ManagerSpell {
+                    started: f64::NEG_INFINITY,
+                    ..ManagerSpell::hired(threshold, 0.0)
+                },
                 manager_skill: skill,
                 manager_skill_start: skill,
+                manager_output_rate: 0.0,
+                manager_output_since: 0.0,
                 safety: Relaxing::new(0.6, 0.0, tau::SAFETY, tau::SAFETY),
                 vision,
                 capability: Relaxing::new(0.85, 0.0, 100.0, 100.0),
@@ -1247,24 +1282,17 @@ impl Replication<'_> {
         }
     }
 
-    /// The manager's time shares acting on team `k`: the policy's, or zero while the position
-    /// is vacant (no coaching, 1:1s, monitoring, relationship or vision time; reviews go on).
+    /// The manager's time shares acting on team `k`: the policy's, scaled by the manager's
+    /// effectiveness (zero while the position is vacant: no coaching, 1:1s, monitoring,
+    /// relationship or vision time; reviews go on).
     fn manager_time(&self, k: usize) -> ManagerTime {
         let lv = self.levers;
-        if self.teams[k].manager.present {
-            ManagerTime {
-                coach: lv.time_coach,
-                monitor: lv.time_monitor,
-                relate: lv.time_relate,
-                vision: lv.time_vision,
-            }
-        } else {
-            ManagerTime {
-                coach: 0.0,
-                monitor: 0.0,
-                relate: 0.0,
-                vision: 0.0,
-            }
+        let share = self.teams[k].manager.effectiveness(self.now);
+        ManagerTime {
+            coach: share * lv.time_coach,
+            monitor: share * lv.time_monitor,
+            relate: share * lv.time_relate,
+            vision: share * lv.time_vision,
         }
     }
 
@@ -1278,13 +1306,10 @@ impl Replication<'_> {
         (self.manager_time(k).coach / 0.30).min(1.0)
     }
 
-    /// oneonone = min(1, 5/P_1:1) in team `k`, 0 while it has no manager.
+    /// oneonone = min(1, 5/P_1:1) in team `k`, scaled by the manager's effectiveness (0 while
+    /// the team has no manager).
     fn one_on_one_intensity(&self, k: usize) -> f64 {
-        if self.teams[k].manager.present {
-            (5.0 / self.one_on_one_period()).min(1.0)
-        } else {
-            0.0
-        }
+        self.teams[k].manager.effectiveness(self.now) * (5.0 / self.one_on_one_period()).min(1.0)
     }
 
     /// Team `k`'s position slots (people indices): consecutive, `team_size` of them.
@@ -1456,6 +1481,52 @@ impl Replication<'_> {
         for (p, leadership) in leadership {
             self.update_person(p, &context, leadership);
         }
+        self.refresh_manager_output(k);
+    }
+
+    /// The manager's individual contribution (t_IC of C.3): their IC share of a 45 h week at
+    /// R5's work rate with competence 0.8, the team's capability and process improvement, and
+    /// engagement 0.5, scaled by their effectiveness (vacancy, notice, ramp) and valued at the
+    /// team's alignment, like terminal capacity (C.6). A flow, not items: it takes nothing from
+    /// the backlog and does not count in the KPIs (simplification). Accrues what the old rate
+    /// earned, then sets the rate for now; called at each team update and at every change of
+    /// manager.
+    fn refresh_manager_output(&mut self, k: usize) {
+        self.accrue_manager_output(k);
+        let rate = self.manager_capacity(k) * self.alignment(k) * self.org.value_per_person_day;
+        self.teams[k].manager_output_rate = rate;
+    }
+
+    /// The manager's IC work rate now [size units per working day].
+    fn manager_capacity(&self, k: usize) -> f64 {
+        let t = self.now;
+        let team = &self.teams[k];
+        let capability = if self.org.quality_dimension {
+            team.capability.at(t)
+        } else {
+            0.85
+        };
+        team.manager.effectiveness(t)
+            * self.levers.time_individual
+            * rules::work_rate(
+                MANAGER_COMPETENCE,
+                1.0,
+                MANAGER_HOURS,
+                capability,
+                team.process,
+                false,
+                0.5,
+                1,
+            )
+    }
+
+    fn accrue_manager_output(&mut self, k: usize) {
+        let t = self.now;
+        let team = &mut self.teams[k];
+        let earned = team.manager_output_rate * (t - team.manager_output_since);
+        team.manager_output_since = t;
+        self.ledger.value += earned;
+        self.ledger.manager_output += earned;
     }
 
     /// Recomputes present member `p`'s targets, effort shares and rates, given their team's
@@ -2381,7 +2452,11 @@ impl Replication<'_> {
         self.refresh_person(p);
     }
 
+    /// Accrues the wages and the managers' own output up to now.
     fn accrue_wages(&mut self) {
+        for k in 0..self.teams.len() {
+            self.accrue_manager_output(k);
+        }
         let t = self.now;
         let present = self.people.iter().filter(|q| q.present).count() as f64;
         let managers = self.teams.iter().filter(|k| k.manager.present).count() as f64;
@@ -2469,7 +2544,7 @@ impl Replication<'_> {
         self.at_slot(when, slot, Event::ManagerNotice(k));
     }
 
-    /// The manager gives notice and keeps working for the notice period.
+    /// The manager gives notice and works the notice period at half effectiveness.
     fn manager_notice(&mut self, k: usize) {
         let manager = &mut self.teams[k].manager;
         if !manager.present || manager.notice {
@@ -2477,6 +2552,7 @@ impl Replication<'_> {
         }
         manager.notice = true;
         self.at(self.now + MANAGER_NOTICE_DAYS, Event::ManagerExit(k));
+        self.refresh_manager_output(k);
     }
 
     /// The manager leaves: no manager wage, and none of the manager's time reaches the team
@@ -2492,6 +2568,7 @@ impl Replication<'_> {
         self.teams[k].manager.present = false;
         self.ledger.manager_quits += 1.0;
         self.at(self.now + delay, Event::ManagerArrives(k));
+        self.refresh_manager_output(k);
     }
 
     /// R15, manager exit: the successor arrives. Every member's trust starts again at 0.5,
@@ -2518,6 +2595,7 @@ impl Replication<'_> {
             }
         }
         self.refresh_manager_quit(k);
+        self.refresh_manager_output(k);
     }
 
     fn burnout_onset(&mut self, p: usize) {
@@ -2878,6 +2956,7 @@ impl Replication<'_> {
             for p in self.members(k) {
                 capacity += self.omega(p) * self.people[p].effort[0] * a;
             }
+            capacity += self.manager_capacity(k) * a;
         }
         self.org.terminal_value_days * capacity * self.org.value_per_person_day
     }
@@ -3174,6 +3253,29 @@ impl Replication<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manager_reaches_the_team_by_vacancy_notice_and_ramp() {
+        let incumbent = ManagerSpell {
+            started: f64::NEG_INFINITY,
+            ..ManagerSpell::hired(1.0, 0.0)
+        };
+        assert_eq!(incumbent.effectiveness(0.0), 1.0);
+        let successor = ManagerSpell::hired(1.0, 100.0);
+        assert!((successor.effectiveness(100.0) - 0.25).abs() < 1e-12);
+        let later = 1.0 - 0.75 * (-1.0_f64).exp();
+        assert!((successor.effectiveness(147.0) - later).abs() < 1e-12);
+        let leaving = ManagerSpell {
+            notice: true,
+            ..ManagerSpell::hired(1.0, 0.0)
+        };
+        assert_eq!(leaving.effectiveness(400.0), 0.5);
+        let vacant = ManagerSpell {
+            present: false,
+            ..ManagerSpell::hired(1.0, 0.0)
+        };
+        assert_eq!(vacant.effectiveness(400.0), 0.0);
+    }
 
     #[test]
     fn ramp_shortfall_is_the_integral_of_the_ramp() {
