@@ -1096,13 +1096,12 @@ fn sf08_bunching_just_above_targets() {
 
 /// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its
 /// percentile-bootstrap CI (2,000 resamples of replications) inside [0.8, 1.2]. Seed 8, 200
-/// replications. Audits act twice: they deter (π_G falls with p_aud, R6) and a caught window's
-/// verified figure replaces the reported one; the second part removes caught misreports from
-/// the reported gaps by construction. Fails in the current calibration and is kept, ignored, as
-/// the open target: with a near-miss review lifting π_G as a fresh near miss (G3), the excess
-/// left under audits is just above the band (docs/MODEL.md).
+/// replications. Audits act three ways: they deter (π_G falls with p_aud, R6), a detection
+/// deters the caught team for months after (specific deterrence, R6), and a caught window's
+/// verified figure replaces the reported one; the last part removes caught misreports from the
+/// reported gaps by construction. Measured 1.14 (1.09 to 1.19); without specific deterrence it
+/// was 1.16 (1.11 to 1.23), just above the band (docs/MODEL.md, R6).
 #[test]
-#[ignore = "fails in the current calibration: excess 1.16 (1.11 to 1.23) with audits, not inside [0.8, 1.2] (docs/MODEL.md)"]
 fn sf08_audits_remove_the_bunching() {
     let audited = scenario(
         &policy("audited", "kpi-heavy", "audit_probability = 0.5"),

@@ -331,6 +331,9 @@ struct Team {
     /// do not close the window, so each records only what came since the previous one).
     observed: (f64, f64),
     punish_rate: f64,
+    /// Day of the team's last detected gaming act (−∞ before any): the memory behind specific
+    /// deterrence (R6).
+    caught_at: f64,
     window: Window,
     window_start: f64,
     baseline: Option<[f64; 4]>,
@@ -735,6 +738,7 @@ impl<'a> Replication<'a> {
                 misreported_years: vec![false; (self.horizon / DAYS_PER_YEAR).ceil() as usize + 1],
                 observed: (0.0, 0.0),
                 punish_rate: 0.0,
+                caught_at: f64::NEG_INFINITY,
                 window: Window::default(),
                 window_start: 0.0,
                 baseline: None,
@@ -1554,6 +1558,7 @@ impl Replication<'_> {
         let mastery = team.mastery;
         let gap = team.gap;
         let near = team.near;
+        let perceived_audit = rules::perceived_audit(lv.audit_probability, t - team.caught_at);
         let skill = team.manager_skill;
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
         let punish_rate = team.punish_rate;
@@ -1690,7 +1695,7 @@ impl Replication<'_> {
             near,
             motivation,
             trust,
-            lv.audit_probability,
+            perceived_audit,
             vision,
         );
 
@@ -2368,6 +2373,7 @@ impl Replication<'_> {
         };
         team.gap = gap;
         if detected {
+            team.caught_at = t;
             team.pressure.jump(t, 0.3, 1.0, 2.0);
             team.safety.jump(t, -0.1, 0.0, 1.0);
             // Caught gaming is punished with the policy's punishment probability p_pun (the
