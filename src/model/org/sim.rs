@@ -2153,6 +2153,26 @@ impl Replication<'_> {
         self.refresh_person(p);
     }
 
+    /// A member who becomes absent hands their incident over: it goes back to the front of the
+    /// team's queue with the work left on it, and a free teammate takes it (incidents pre-empt
+    /// everything, E2). Called once `p` is marked absent.
+    fn hand_over_incident(&mut self, p: usize) {
+        if self.people[p].incident.is_none() {
+            return;
+        }
+        self.tally_headcount();
+        // Settles the progress made up to now (at the rate in force before the absence).
+        self.refresh_person(p);
+        let Some(remaining) = self.people[p].incident.take() else {
+            return;
+        };
+        let k = self.people[p].team;
+        self.calendar.cancel(Self::slot(p, SLOT_INCIDENT));
+        self.teams[k].incidents.push_front(remaining.max(0.0));
+        self.refresh_person(p);
+        self.offer_queued_incidents(k);
+    }
+
     /// Refreshes the team's members who are free of an incident while incidents are queued,
     /// so that each takes one (refresh_person).
     fn offer_queued_incidents(&mut self, k: usize) {
@@ -2621,6 +2641,7 @@ impl Replication<'_> {
             self.ledger.slots[p].on_leave = true;
             person.absent = true;
             self.at_slot(t + leave, Self::slot(p, SLOT_ABSENCE), Event::SickEnd(p));
+            self.hand_over_incident(p);
         }
         self.schedule_burnout(p);
         self.refresh_quit(p);
@@ -2747,6 +2768,7 @@ impl Replication<'_> {
             Self::slot(p, SLOT_ABSENCE),
             Event::SickEnd(p),
         );
+        self.hand_over_incident(p);
         self.refresh_person(p);
     }
 
