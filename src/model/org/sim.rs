@@ -275,17 +275,19 @@ impl ManagerSpell {
     }
 
     /// The share of the manager's time that reaches the team at day `now` (R15 applied to
-    /// managers; assumption): none while the position is vacant, half in the notice period
-    /// (a leaver works it at 50% effort, as professionals do) and the onboarding ramp
-    /// ρ(t) = 1 − 0.75 e^(−t/47) for a successor, who has to learn the team's people and work
-    /// before their coaching, 1:1s and direction land.
+    /// managers; assumption): none while the position is vacant; for a successor, the
+    /// onboarding ramp ρ(t) = 1 − 0.75 e^(−t/47), since they have to learn the team's people
+    /// and work before their coaching, 1:1s and direction land; and half of that in the notice
+    /// period, which a leaver works at 50% effort, as professionals do.
     fn effectiveness(&self, now: f64) -> f64 {
         if !self.present {
-            0.0
-        } else if self.notice {
-            0.5
+            return 0.0;
+        }
+        let ramp = rules::ramp(now - self.started);
+        if self.notice {
+            0.5 * ramp
         } else {
-            rules::ramp(now - self.started)
+            ramp
         }
     }
 }
@@ -2150,6 +2152,8 @@ impl Replication<'_> {
         self.tally_headcount();
         self.refresh_person(p);
         self.people[p].incident = None;
+        // The refresh above re-armed the completion at now; it has fired.
+        self.calendar.cancel(Self::slot(p, SLOT_INCIDENT));
         self.refresh_person(p);
     }
 
@@ -3164,6 +3168,7 @@ impl Replication<'_> {
             outcome_index("attainment_spread_year2"),
         ];
         out[const { outcome_index("terminal_value") }] = terminal;
+        out[const { outcome_index("manager_output_cumulative") }] = self.ledger.manager_output;
         out[const { outcome_index("j_true_with_tv") }] =
             horizon_row[const { index("j_true") }] + terminal;
         out[const { outcome_index("turnover_annual") }] =
@@ -3295,9 +3300,16 @@ mod tests {
         assert!((successor.effectiveness(147.0) - later).abs() < 1e-12);
         let leaving = ManagerSpell {
             notice: true,
+            started: f64::NEG_INFINITY,
             ..ManagerSpell::hired(1.0, 0.0)
         };
         assert_eq!(leaving.effectiveness(400.0), 0.5);
+        // A successor who leaves during their ramp works the notice at half of it.
+        let early_leaver = ManagerSpell {
+            notice: true,
+            ..ManagerSpell::hired(1.0, 100.0)
+        };
+        assert!((early_leaver.effectiveness(100.0) - 0.125).abs() < 1e-12);
         let vacant = ManagerSpell {
             present: false,
             ..ManagerSpell::hired(1.0, 0.0)
@@ -3380,6 +3392,39 @@ mod tests {
         let mean = get("replacement_cost_mean");
         assert!((mean - parts / team_quits).abs() < 1e-12);
         assert!(get("replacement_cost_hiring") == HIRING_COST * team_quits);
+    }
+
+    /// The managers' own work is counted once, inside the true value, and kept out of the
+    /// members' realised value per person-day; with manager exits on, so that notice, vacancy
+    /// and ramp are exercised.
+    #[test]
+    fn manager_output_is_counted_once_in_true_value() {
+        let with_ic = crate::policy::balanced();
+        let without_ic = Levers {
+            time_individual: 0.0,
+            ..with_ic
+        };
+        let dist = Disturbances {
+            manager_quit_factor: 3.0,
+            ..Disturbances::default()
+        };
+        for seed in 0..3 {
+            let (names, on) = outcomes_under(&with_ic, &dist, seed);
+            let (_, off) = outcomes_under(&without_ic, &dist, seed);
+            let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+            let own = on[at("manager_output_cumulative")];
+            assert!(own > 0.0 && off[at("manager_output_cumulative")] == 0.0);
+            assert!(on[at("manager_quits_cumulative")] > 0.0);
+            for total in ["true_value_cumulative", "j_true"] {
+                let added = on[at(total)] - off[at(total)];
+                assert!((added - own).abs() < 1e-9, "{total}: {added} vs {own}");
+            }
+            assert_eq!(
+                on[at("realised_value_per_person_day")],
+                off[at("realised_value_per_person_day")]
+            );
+            assert!(on[at("terminal_value")] > off[at("terminal_value")]);
+        }
     }
 
     #[test]
