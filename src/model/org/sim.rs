@@ -2646,6 +2646,12 @@ impl Replication<'_> {
             person.absent = true;
             self.at_slot(t + leave, Self::slot(p, SLOT_ABSENCE), Event::SickEnd(p));
             self.hand_over_incident(p);
+            // A planned item in hand goes back to the backlog, as at an exit (progress lost).
+            if let Some(work) = self.people[p].work.take() {
+                self.calendar.cancel(Self::slot(p, SLOT_PLANNED));
+                let k = self.people[p].team;
+                self.teams[k].backlog.push(work.item);
+            }
         }
         self.schedule_burnout(p);
         self.refresh_quit(p);
