@@ -612,11 +612,11 @@ fn manager_replacement_cost(on: &[Record], off: &[Record], rows: &[usize], metri
 /// of manager exits, pooled (Σ loss / Σ exits). Balanced preset, 6 teams, 500 days, seed 15,
 /// 200 paired replications; percentile bootstrap over replications (2,000 resamples, bootstrap
 /// seed 2026, stream 7). Pass: the CI lies inside [1.2, 3.0] S (Gallup: 200% of salary).
-/// KPI-heavy is reported, not tested. Measured: 1.289 S (1.152 to 1.423) under balanced,
-/// 0.550 S under KPI-heavy; the wage saved in the vacancy pays the successor's fee (docs/MODEL.md,
+/// KPI-heavy is reported, not tested. Measured: 1.279 S (1.144 to 1.413) under balanced,
+/// 0.580 S under KPI-heavy; the wage saved in the vacancy pays the successor's fee (docs/MODEL.md,
 /// R15). Not tuned.
 #[test]
-#[ignore = "fails in the current calibration: measured 1.29 S (1.15 to 1.42) per manager leaver, the interval reaching below [1.2, 3.0] S (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: measured 1.28 S (1.14 to 1.41) per manager leaver, the interval reaching below [1.2, 3.0] S (docs/MODEL.md)"]
 fn sf11_replacement_cost_per_manager_leaver() {
     let mut lo_hi = (0.0, 0.0);
     for preset in ["kpi-heavy", "balanced"] {
@@ -934,12 +934,12 @@ fn crn_keeps_nearby_policies_in_step() {
 /// MODEL-SPEC's day 438) KPI-heavy still reports at least as
 /// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
 /// replications. Fails in the current calibration: KPI-heavy's planned throughput erodes
-/// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.66 of
+/// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.67 of
 /// balanced's in the second year, below the 0.76 that its cherry-picking could make up, so even
 /// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
 /// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: KPI-heavy closes 61.0 fewer items in days 441-500 (lower -65.1), its reported output collapses too (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: KPI-heavy closes 59.4 fewer items in days 441-500 (lower -63.5), its reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
     let (s, r) = kpi_vs_balanced(4, 200);
     let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
@@ -1016,7 +1016,7 @@ fn sf04_goodhart_window_in_the_first_year() {
 /// SF-04 reverses where the theory says it should (MODEL-SPEC D.1 sensitivity requirement).
 /// Seed 41, 100 paired replications each. Pass: (a) over a 42-day horizon balanced's advantage
 /// on J_true with terminal value is gone: KPI-heavy is at most 0.5 S behind (lower bound of the
-/// paired CI of KPI-heavy minus balanced above −0.5 S, against a 30 S lead for balanced at two
+/// paired CI of KPI-heavy minus balanced above −0.5 S, against a 33 S lead for balanced at two
 /// years); (b) over 125 days, with work that has no
 /// quality dimension and a value-weighted KPI audited at every other review, KPI-heavy is ahead
 /// by at least 3 S (paired CI above 3). Over two years balanced wins even there (SF-04).
@@ -1099,8 +1099,9 @@ fn sf08_bunching_just_above_targets() {
 /// replications. Audits act three ways: they deter (π_G falls with p_aud, R6), a detection
 /// deters the caught team for months after (specific deterrence, R6), and a caught window's
 /// verified figure replaces the reported one; the last part removes caught misreports from the
-/// reported gaps by construction. Measured 1.14 (1.09 to 1.19); without specific deterrence it
-/// was 1.16 (1.11 to 1.23), just above the band (docs/MODEL.md, R6).
+/// reported gaps by construction. Measured 1.10 (1.04 to 1.16); without specific deterrence
+/// (measured before the absence handovers) it was 1.16 (1.11 to 1.23), just above the band
+/// (docs/MODEL.md, R6).
 #[test]
 fn sf08_audits_remove_the_bunching() {
     let audited = scenario(
@@ -1242,7 +1243,7 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
 /// excludes 0 and its point estimate is at least 0.1. The model's drop is smaller (see the
 /// ignore reason and docs/MODEL.md). Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: the drop is 0.040 (CI 0.009 to 0.073), not 0.1 (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: the drop is 0.043 (CI 0.010 to 0.078), not 0.1 (docs/MODEL.md)"]
 fn sf06_correlation_drops_over_time_at_kappa_08() {
     let (_, r) = decoupling_sweep();
     let (drop, lo, hi) = bootstrap(r[4].len(), 1, |rows| {
@@ -1268,7 +1269,7 @@ fn sf06_correlation_drops_over_time_at_kappa_08() {
 /// instead of each team's own baseline makes it worse (ratio 1.61), because the teams are
 /// statistically identical (docs/MODEL.md, "SF-06's two open parts").
 #[test]
-#[ignore = "fails in the current calibration: across-team SD ratio 1.33 (1.23 to 1.43), not below 0.75 (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: across-team SD ratio 1.36 (1.26 to 1.46), not below 0.75 (docs/MODEL.md)"]
 fn sf06_meyer_gupta_run_down() {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 6, 200, 500);
     let r = run(&s);
