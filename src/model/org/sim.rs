@@ -1257,7 +1257,26 @@ impl Replication<'_> {
         rules::development_level(person.competence.at(t), commitment)
     }
 
+    /// The manager's skill q_j as it acts on team `k` (β_q in g*, τ*, ψ*, vision): 0, an
+    /// average manager's, while the position is vacant (R15, manager exit).
+    fn acting_skill(&self, k: usize) -> f64 {
+        let team = &self.teams[k];
+        if team.manager.present {
+            team.manager_skill
+        } else {
+            0.0
+        }
+    }
+
+    /// What the manager does toward member `p` (R10): nothing while the position is vacant
+    /// (no directiveness, so no micromanagement; no coaching for a match to improve).
     fn leadership(&self, p: usize) -> Leadership {
+        if !self.teams[self.people[p].team].manager.present {
+            return Leadership {
+                micro: 0.0,
+                match_quality: 0.0,
+            };
+        }
         let level = self.development_level_of(p);
         match self.levers.style {
             Style::Fixed => {
@@ -1281,7 +1300,12 @@ impl Replication<'_> {
         }
     }
 
+    /// The manager's supportive behaviour toward member `p` (R10); none while the position is
+    /// vacant.
     fn supportive_of(&self, p: usize) -> f64 {
+        if !self.teams[self.people[p].team].manager.present {
+            return 0.0;
+        }
         match self.levers.style {
             Style::Fixed => 0.3,
             Style::Adaptive => rules::SUPPORTIVE_NEEDED[self.development_level_of(p)],
@@ -1438,7 +1462,7 @@ impl Replication<'_> {
         let manager_time = self.manager_time(k);
         let rank_competition = if lv.subjective_weight < 0.3 { 1.0 } else { 0.3 };
         {
-            let skill = self.teams[k].manager_skill;
+            let skill = self.acting_skill(k);
             let punish_rate = self.teams[k].punish_rate;
             let team = &mut self.teams[k];
             team.supportive = supportive;
@@ -1561,7 +1585,7 @@ impl Replication<'_> {
         let gap = team.gap;
         let near = team.near;
         let perceived_audit = rules::perceived_audit(lv.audit_probability, t - team.caught_at);
-        let skill = team.manager_skill;
+        let skill = self.acting_skill(k);
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
         let punish_rate = team.punish_rate;
         let supportive = team.supportive;
