@@ -73,7 +73,8 @@ const MANAGER_COMPETENCE: f64 = 0.8;
 const MANAGER_HOURS: f64 = 45.0;
 /// Direct cost of hiring a manager [S] (assumption; MODEL-SPEC gives 0.2 S for professionals).
 const MANAGER_HIRING_COST: f64 = 0.3;
-/// A manager's notice period [working days], worked in full (R15, as for professionals).
+/// A manager's notice period [working days], worked at half effectiveness (R15, as for
+/// professionals).
 const MANAGER_NOTICE_DAYS: f64 = 10.0;
 /// Median time to fill a manager's position [working days] (assumption: managers take longer
 /// to fill than the professionals' 40 d); LogNormal with σ [`MANAGER_VACANCY_SIGMA`].
@@ -1402,20 +1403,25 @@ impl Replication<'_> {
     }
 
     /// R5 work rate of person `p` now, availability included [size units per day].
+    /// The capability K_k that R5 uses in team `k`: the stock, or a constant 0.85 for work
+    /// without a quality dimension.
+    fn capability_in_use(&self, k: usize) -> f64 {
+        if self.org.quality_dimension {
+            self.teams[k].capability.at(self.now)
+        } else {
+            0.85
+        }
+    }
+
     fn omega(&self, p: usize) -> f64 {
         let person = &self.people[p];
         let team = &self.teams[person.team];
         let t = self.now;
-        let capability = if self.org.quality_dimension {
-            team.capability.at(t)
-        } else {
-            0.85
-        };
         rules::work_rate(
             person.competence.at(t),
             rules::ramp(t - person.hired_at),
             person.hours.at(t),
-            capability,
+            self.capability_in_use(person.team),
             team.process,
             person.burned_out,
             person.engagement.at(t),
@@ -1531,18 +1537,13 @@ impl Replication<'_> {
     fn manager_capacity(&self, k: usize) -> f64 {
         let t = self.now;
         let team = &self.teams[k];
-        let capability = if self.org.quality_dimension {
-            team.capability.at(t)
-        } else {
-            0.85
-        };
         team.manager.effectiveness(t)
             * self.levers.time_individual
             * rules::work_rate(
                 MANAGER_COMPETENCE,
                 1.0,
                 MANAGER_HOURS,
-                capability,
+                self.capability_in_use(k),
                 team.process,
                 false,
                 0.5,
