@@ -134,6 +134,8 @@ pub struct RawCoefficients {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pressure_tau_days: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deterrence_days: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quit_base_hazard: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quit_engagement_gradient: Option<f64>,
@@ -739,6 +741,12 @@ fn validate_coefficients(raw: &RawCoefficients) -> Result<Coefficients, Invalid>
             raw.pressure_tau_days.unwrap_or(d.pressure_tau_days),
             1_000.0,
         )?,
+        deterrence_days: check::range(
+            &key("deterrence_days"),
+            raw.deterrence_days.unwrap_or(d.deterrence_days),
+            0.0,
+            1_000.0,
+        )?,
         // At least 1e-6 (0.025% a year): a hazard that underflows to 0 has no next quit time.
         quit_base_hazard: check::range(
             &key("quit_base_hazard"),
@@ -937,6 +945,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 hours_gap_gain: Some(c.hours_gap_gain),
                 goal_erosion: Some(c.goal_erosion),
                 pressure_tau_days: Some(c.pressure_tau_days),
+                deterrence_days: Some(c.deterrence_days),
                 quit_base_hazard: Some(c.quit_base_hazard),
                 quit_engagement_gradient: Some(c.quit_engagement_gradient),
                 quit_trust_gradient: Some(c.quit_trust_gradient),

@@ -21,6 +21,7 @@ const DEFAULTS: &str = "[coefficients]\n\
                         engagement_offset_sd = 0.4\nmanager_skill_effect = 0.45\n\
                         trust_intercept = -1.0\nexhaustion_intercept = 0.25\n\
                         hours_gap_gain = 5.0\ngoal_erosion = 0.3\npressure_tau_days = 30.0\n\
+                        deterrence_days = 90.0\n\
                         quit_base_hazard = 0.0007\nquit_engagement_gradient = 1.0\n\
                         quit_trust_gradient = 0.75\nmanager_upskilling = 0.0002\n";
 

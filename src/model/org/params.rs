@@ -179,6 +179,10 @@ pub struct Coefficients {
     /// [working days], above 0 to 1,000. Default 30 (assumption); MODEL-SPEC has no
     /// relaxation (pressure only jumps at reviews, an infinite time constant).
     pub pressure_tau_days: f64,
+    /// Time constant over which a team forgets a detected gaming act (R6, specific
+    /// deterrence) [working days], 0 to 1,000; 0 switches specific deterrence off. Default 90
+    /// (assumption: the 90 d of R1's other review memories); MODEL-SPEC has none (0).
+    pub deterrence_days: f64,
     /// Base quit hazard h₀ (R15) [per working day], 1e-6 to 0.01; also the managers' base
     /// rate (R15, manager exit). Default 0.0007 (Balanced near 12%/yr, SF-11); MODEL-SPEC
     /// 0.00051.
@@ -213,6 +217,7 @@ impl Default for Coefficients {
             hours_gap_gain: 5.0,
             goal_erosion: 0.3,
             pressure_tau_days: 30.0,
+            deterrence_days: 90.0,
             quit_base_hazard: 0.0007,
             quit_engagement_gradient: 1.0,
             quit_trust_gradient: 0.75,

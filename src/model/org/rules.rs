@@ -235,17 +235,17 @@ pub fn ramp(days_since_hire: f64) -> f64 {
     1.0 - 0.75 * (-days_since_hire / RAMP_TAU).exp()
 }
 
-/// Time constant over which a team forgets a detected gaming act [working days] (assumption,
-/// the 90 d of R1's other review memories).
-pub const DETERRENCE_TAU: f64 = 90.0;
-
 /// R6, specific deterrence: the audit probability a team acts on, `days_since_caught` after its
 /// last detected gaming act. A detection makes the next audit feel all but certain, and the
-/// memory fades with τ = 90 d: p̃ = p_aud + (1 − p_aud)·e^(−t/90) (assumption; after DeBacker
-/// et al. 2018, "once bitten, twice shy": audited taxpayers report more for years after, and
-/// Kleven et al. 2011).
-pub fn perceived_audit(audit_probability: f64, days_since_caught: f64) -> f64 {
-    audit_probability + (1.0 - audit_probability) * (-days_since_caught / DETERRENCE_TAU).exp()
+/// memory fades with time constant `memory_days` (`deterrence_days`, 90 by default):
+/// p̃ = p_aud + (1 − p_aud)·e^(−t/τ) (assumption; after DeBacker et al. 2018, "once bitten,
+/// twice shy": audited taxpayers report more for years after, and Kleven et al. 2011). A memory
+/// of 0 days switches it off.
+pub fn perceived_audit(audit_probability: f64, days_since_caught: f64, memory_days: f64) -> f64 {
+    if memory_days <= 0.0 {
+        return audit_probability;
+    }
+    audit_probability + (1.0 - audit_probability) * (-days_since_caught / memory_days).exp()
 }
 
 /// Effect of the near-miss memory Near on the log-odds of gaming (R6, Schweitzer et al. 2004).
@@ -524,10 +524,12 @@ mod tests {
 
     #[test]
     fn a_detection_makes_audits_feel_certain_for_a_while() {
-        assert!((perceived_audit(0.1, 0.0) - 1.0).abs() < 1e-12);
+        assert!((perceived_audit(0.1, 0.0, 90.0) - 1.0).abs() < 1e-12);
         let after_tau = 0.1 + 0.9 * (-1.0_f64).exp();
-        assert!((perceived_audit(0.1, DETERRENCE_TAU) - after_tau).abs() < 1e-12);
-        assert_eq!(perceived_audit(0.1, f64::INFINITY), 0.1);
+        assert!((perceived_audit(0.1, 90.0, 90.0) - after_tau).abs() < 1e-12);
+        assert_eq!(perceived_audit(0.1, f64::INFINITY, 90.0), 0.1);
+        // Switched off: the policy's audit probability, also at the moment of detection.
+        assert_eq!(perceived_audit(0.1, 0.0, 0.0), 0.1);
     }
 
     #[test]

@@ -1585,7 +1585,11 @@ impl Replication<'_> {
         let mastery = team.mastery;
         let gap = team.gap;
         let near = team.near;
-        let perceived_audit = rules::perceived_audit(lv.audit_probability, t - team.caught_at);
+        let perceived_audit = rules::perceived_audit(
+            lv.audit_probability,
+            t - team.caught_at,
+            coef.deterrence_days,
+        );
         let skill = self.acting_skill(k);
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
         let punish_rate = team.punish_rate;
@@ -3375,6 +3379,16 @@ mod tests {
         dist: &Disturbances,
         seed: u64,
     ) -> (Vec<&'static str>, Vec<f64>) {
+        outcomes_with(levers, dist, &Coefficients::default(), seed)
+    }
+
+    /// As [`outcomes_under`], with coefficients `coef`.
+    fn outcomes_with(
+        levers: &Levers,
+        dist: &Disturbances,
+        coef: &Coefficients,
+        seed: u64,
+    ) -> (Vec<&'static str>, Vec<f64>) {
         let org = Organization::default();
         let grid = [0.0, 250.0, 500.0];
         let specs: Vec<_> = SERIES
@@ -3387,8 +3401,7 @@ mod tests {
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
-        let coef = Coefficients::default();
-        Replication::new(levers, &org, dist, &coef, 500.0, &grid, &streams).run(&mut record);
+        Replication::new(levers, &org, dist, coef, 500.0, &grid, &streams).run(&mut record);
         (specs.iter().map(|m| m.name).collect(), record.outcomes)
     }
 
@@ -3456,6 +3469,36 @@ mod tests {
             );
             assert!(on[at("terminal_value")] > off[at("terminal_value")]);
         }
+    }
+
+    /// Specific deterrence acts: with audits at every other review, KPI-heavy staff game less
+    /// (mean π_G at the horizon) and are caught less often when a detection is remembered (90
+    /// days) than when it is not (0), summed over 6 seeds. Measured: π_G 0.109 against 0.176,
+    /// 61 detections against 90.
+    #[test]
+    fn a_detection_deters_the_caught_team() {
+        let levers = Levers {
+            audit_probability: 0.5,
+            ..crate::policy::kpi_heavy()
+        };
+        let (mut remembered, mut forgotten) = ((0.0, 0.0), (0.0, 0.0));
+        for seed in 0..6 {
+            for (memory, total) in [(90.0, &mut remembered), (0.0, &mut forgotten)] {
+                let coef = Coefficients {
+                    deterrence_days: memory,
+                    ..Coefficients::default()
+                };
+                let (names, out) = outcomes_with(&levers, &Disturbances::default(), &coef, seed);
+                let at = |name: &str| names.iter().position(|n| *n == name).unwrap();
+                total.0 += out[at("gaming_propensity")];
+                total.1 += out[at("gaming_detected_cumulative")];
+            }
+        }
+        assert!(
+            remembered.0 < 0.8 * forgotten.0,
+            "{remembered:?} {forgotten:?}"
+        );
+        assert!(remembered.1 < forgotten.1, "{remembered:?} {forgotten:?}");
     }
 
     #[test]
