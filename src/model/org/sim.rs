@@ -374,6 +374,9 @@ struct HeadcountClock {
 
 #[derive(Default)]
 struct Ledger {
+    /// Incidents that arrived, and that were finished, since day 0.
+    incidents_arrived: f64,
+    incidents_done: f64,
     value: f64,
     /// The managers' own output (part of `value`), valued as it accrues.
     manager_output: f64,
@@ -1042,16 +1045,23 @@ impl<'a> Replication<'a> {
     }
 
     /// Runs to the horizon and writes the record.
-    pub fn run(mut self, record: &mut Record) {
+    pub fn run(self, record: &mut Record) {
+        self.run_observed(record, |_| ());
+    }
+
+    /// [`Replication::run`], with `observe` called after every event (for invariant checks).
+    fn run_observed(mut self, record: &mut Record, mut observe: impl FnMut(&Self)) {
         while let Some((time, event)) = self.calendar.pop() {
             if time.days() > self.horizon {
                 break;
             }
             self.now = time.days();
             self.handle(event, record);
+            observe(&self);
         }
         self.now = self.horizon;
         self.finish(record);
+        observe(&self);
     }
 
     fn handle(&mut self, event: Event, record: &mut Record) {
@@ -2159,6 +2169,7 @@ impl Replication<'_> {
 
     fn incident_arrival(&mut self, k: usize) {
         let size = lognormal(&mut self.team_rngs[k][T_INCIDENTS], 1.0, 0.7);
+        self.ledger.incidents_arrived += 1.0;
         {
             let free = self
                 .members(k)
@@ -2180,7 +2191,9 @@ impl Replication<'_> {
     fn incident_done(&mut self, p: usize) {
         self.tally_headcount();
         self.refresh_person(p);
-        self.people[p].incident = None;
+        if self.people[p].incident.take().is_some() {
+            self.ledger.incidents_done += 1.0;
+        }
         // The refresh above re-armed the completion at now; it has fired.
         self.calendar.cancel(Self::slot(p, SLOT_INCIDENT));
         self.refresh_person(p);
@@ -3499,6 +3512,61 @@ mod tests {
             "{remembered:?} {forgotten:?}"
         );
         assert!(remembered.1 < forgotten.1, "{remembered:?} {forgotten:?}");
+    }
+
+    /// Incidents are conserved and never held by an absent member (sickness, burnout leave):
+    /// after every event of three KPI-heavy replications (burnout common), every incident that
+    /// arrived is finished, queued or in someone's hands, and members who fell absent while
+    /// holding one handed it over.
+    #[test]
+    fn incidents_are_conserved_and_handed_over() {
+        let levers = crate::policy::kpi_heavy();
+        let org = Organization::default();
+        let grid = [0.0, 250.0, 500.0];
+        let coef = Coefficients::default();
+        let dist = Disturbances::default();
+        let mut handovers = 0;
+        for seed in 0..3 {
+            let specs: Vec<_> = SERIES
+                .iter()
+                .chain(EXTRA_OUTCOMES.iter())
+                .copied()
+                .chain(crate::model::org::metrics::team_outcomes(
+                    org.teams as usize,
+                ))
+                .collect();
+            let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
+            let streams = crate::random::Streams::new(seed, 0);
+            let mut events = 0_u64;
+            let mut held_before = vec![false; org.teams as usize * org.team_size as usize];
+            Replication::new(&levers, &org, &dist, &coef, 500.0, &grid, &streams).run_observed(
+                &mut record,
+                |r| {
+                    events += 1;
+                    let held = r.people.iter().filter(|q| q.incident.is_some()).count();
+                    let queued: usize = r.teams.iter().map(|k| k.incidents.len()).sum();
+                    assert_eq!(
+                        r.ledger.incidents_arrived,
+                        r.ledger.incidents_done + (held + queued) as f64,
+                        "seed {seed}, day {}",
+                        r.now
+                    );
+                    assert!(
+                        r.people.iter().all(|q| !(q.absent && q.incident.is_some())),
+                        "an absent member holds an incident, seed {seed}, day {}",
+                        r.now
+                    );
+                    for (q, before) in r.people.iter().zip(held_before.iter_mut()) {
+                        if *before && q.absent {
+                            handovers += 1;
+                        }
+                        *before = q.incident.is_some();
+                    }
+                },
+            );
+            assert!(events > 10_000, "{events}");
+        }
+        assert!(handovers > 0, "no member fell absent holding an incident");
     }
 
     #[test]
