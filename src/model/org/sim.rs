@@ -3402,6 +3402,17 @@ mod tests {
         coef: &Coefficients,
         seed: u64,
     ) -> (Vec<&'static str>, Vec<f64>) {
+        outcomes_observed(levers, dist, coef, seed, |_| ())
+    }
+
+    /// As [`outcomes_with`], with `observe` called after every event.
+    fn outcomes_observed(
+        levers: &Levers,
+        dist: &Disturbances,
+        coef: &Coefficients,
+        seed: u64,
+        observe: impl FnMut(&Replication),
+    ) -> (Vec<&'static str>, Vec<f64>) {
         let org = Organization::default();
         let grid = [0.0, 250.0, 500.0];
         let specs: Vec<_> = SERIES
@@ -3414,7 +3425,8 @@ mod tests {
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
-        Replication::new(levers, &org, dist, coef, 500.0, &grid, &streams).run(&mut record);
+        Replication::new(levers, &org, dist, coef, 500.0, &grid, &streams)
+            .run_observed(&mut record, observe);
         (specs.iter().map(|m| m.name).collect(), record.outcomes)
     }
 
@@ -3522,25 +3534,15 @@ mod tests {
     fn incidents_are_conserved_and_handed_over() {
         let levers = crate::policy::kpi_heavy();
         let org = Organization::default();
-        let grid = [0.0, 250.0, 500.0];
-        let coef = Coefficients::default();
-        let dist = Disturbances::default();
         let mut handovers = 0;
         for seed in 0..3 {
-            let specs: Vec<_> = SERIES
-                .iter()
-                .chain(EXTRA_OUTCOMES.iter())
-                .copied()
-                .chain(crate::model::org::metrics::team_outcomes(
-                    org.teams as usize,
-                ))
-                .collect();
-            let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
-            let streams = crate::random::Streams::new(seed, 0);
             let mut events = 0_u64;
             let mut held_before = vec![false; org.teams as usize * org.team_size as usize];
-            Replication::new(&levers, &org, &dist, &coef, 500.0, &grid, &streams).run_observed(
-                &mut record,
+            outcomes_observed(
+                &levers,
+                &Disturbances::default(),
+                &Coefficients::default(),
+                seed,
                 |r| {
                     events += 1;
                     let held = r.people.iter().filter(|q| q.incident.is_some()).count();
