@@ -19,7 +19,7 @@ const DEFAULTS: &str = "[coefficients]\n\
                         usefulness_intercept = -1.0\ndevelopment_intercept = -1.0\n\
                         motivation_intercept = -2.0\nengagement_intercept = -2.7\n\
                         engagement_offset_sd = 0.4\nmanager_skill_effect = 0.45\n\
-                        trust_intercept = -1.0\nexhaustion_intercept = 0.25\n\
+                        trust_intercept = -1.0\nexhaustion_intercept = 0.22\n\
                         hours_gap_gain = 5.0\ngoal_erosion = 0.3\npressure_tau_days = 30.0\n\
                         deterrence_days = 90.0\n\
                         quit_base_hazard = 0.0007\nquit_engagement_gradient = 1.0\n\

@@ -193,9 +193,7 @@ fn sf03_kpi_heavy_wins_the_first_quarter_on_measured_output() {
 /// without terminal value; the median crossover day (cumulative J_true of balanced minus
 /// KPI-heavy turns positive and stays so for at least 60 days: through the first point of the
 /// 21-day grid at or beyond 60 days later) lies in [63, 375], with its percentile-bootstrap CI
-/// (2,000 resamples of replications, stream 8) inside [42, 450]. The 10% rule is on
-/// |J_true(balanced)|, which is small (J_true with terminal value is near zero under balanced), so
-/// it binds only weakly; the CI and the sign without terminal value carry the test.
+/// (2,000 resamples of replications, stream 8) inside [42, 450].
 #[test]
 fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
     let (s, r) = kpi_vs_balanced(4, 200);
@@ -613,11 +611,10 @@ fn manager_replacement_cost(on: &[Record], off: &[Record], rows: &[usize], metri
 /// of manager exits, pooled (Σ loss / Σ exits). Balanced preset, 6 teams, 500 days, seed 15,
 /// 200 paired replications; percentile bootstrap over replications (2,000 resamples, bootstrap
 /// seed 2026, stream 7). Pass: the CI lies inside [1.2, 3.0] S (Gallup: 200% of salary).
-/// KPI-heavy is reported, not tested. Measured: 1.297 S (1.160 to 1.435) under balanced,
-/// 0.586 S under KPI-heavy; the wage saved in the vacancy pays the successor's fee (docs/MODEL.md,
-/// R15). Not tuned.
+/// KPI-heavy is reported, not tested. Measured: 1.361 S (1.206 to 1.522) under balanced, close
+/// to the band's lower edge, and 0.373 S under KPI-heavy; the wage saved in the vacancy pays the
+/// successor's fee (docs/MODEL.md, R15). Not tuned.
 #[test]
-#[ignore = "fails in the current calibration: measured 1.30 S (1.16 to 1.44) per manager leaver, the interval reaching below [1.2, 3.0] S (docs/MODEL.md)"]
 fn sf11_replacement_cost_per_manager_leaver() {
     let mut lo_hi = (0.0, 0.0);
     for preset in ["kpi-heavy", "balanced"] {
@@ -735,7 +732,7 @@ fn kappa_sweep(kpi_set: &str, seed: u64, replications: u64, horizon: u32) -> (Sc
 /// J_true with terminal value along κ = 0, 0.1, ..., 1 (all else balanced) for `kpi_set`:
 /// per-κ columns of paired replications, their means and the index of the best mean.
 fn j_along_kappa(kpi_set: &str) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
-    let (_, runs) = kappa_sweep(kpi_set, 9, 100, 500);
+    let (_, runs) = kappa_sweep(kpi_set, 9, 200, 500);
     let j: Vec<Vec<f64>> = runs.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
     let means: Vec<f64> = j
         .iter()
@@ -773,26 +770,70 @@ fn sf09_measurement_pays_and_alignment_matters() {
     assert!(lo > 0.0 && best_i < best, "alignment matters");
 }
 
-/// SF-09 (emergent), the part the model does not reproduce: an interior optimum with the
-/// value-weighted KPI. Same sweep and seed as above. Pass: the best κ lies in [0.15, 0.60] and
-/// J(κ*) − J(1) > 0 (paired CI). Fails in the current calibration and is kept, ignored, as the
-/// open target: with every other lever balanced, J rises monotonically up to κ = 1, because
-/// the effort response (R4, anchored on Lazear's +44%) and the alignment term (R13) are linear
-/// in κ while the costs that grow with κ (crowding out, gaming, capability, experiments) stay
-/// small where reviews are quarterly, punishment rare and hours capped at 42.5. With the
-/// items-closed KPI the optimum is interior (docs/MODEL.md, "Measured effects").
+/// The κ that maximizes a least-squares quadratic in κ through the mean J of `rows` at
+/// κ = 0.1, ..., 1 (columns 1 to 10 of `j`), clamped to [0.1, 1]. κ = 0 stays out of the fit:
+/// the information value of measurement (R11) and KPI clarity (R1) switch on at any κ > 0, a
+/// step no smooth curve through κ = 0 describes.
+fn smooth_argmax_kappa(j: &[Vec<f64>], rows: &[usize]) -> f64 {
+    let points: Vec<(f64, f64)> = (1..j.len())
+        .map(|i| {
+            let mean = rows.iter().map(|&r| j[i][r]).sum::<f64>() / rows.len() as f64;
+            (i as f64 / 10.0, mean)
+        })
+        .collect();
+    // Normal equations of y = a + b x + c x² on centred x, solved by Cramer's rule.
+    let n = points.len() as f64;
+    let x0 = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let moment = |k: i32, with_y: bool| -> f64 {
+        points
+            .iter()
+            .map(|&(x, y)| (x - x0).powi(k) * if with_y { y } else { 1.0 })
+            .sum()
+    };
+    let (s2, s3, s4) = (moment(2, false), moment(3, false), moment(4, false));
+    let (t0, t1, t2) = (moment(0, true), moment(1, true), moment(2, true));
+    // With centred x, Σx = 0: [n 0 s2; 0 s2 s3; s2 s3 s4] (a b c)ᵀ = (t0 t1 t2)ᵀ.
+    let det = n * (s2 * s4 - s3 * s3) + s2 * (-s2 * s2);
+    let b = (n * (t1 * s4 - s3 * t2) + s2 * (s3 * t0 - s2 * t1)) / det;
+    let c = (n * (s2 * t2 - t1 * s3) + s2 * (-s2 * t0)) / det;
+    let fitted = |x: f64| b * (x - x0) + c * (x - x0).powi(2);
+    if c < 0.0 {
+        (x0 - b / (2.0 * c)).clamp(0.1, 1.0)
+    } else if fitted(1.0) > fitted(0.1) {
+        1.0
+    } else {
+        0.1
+    }
+}
+
+/// SF-09 (emergent): an interior optimum with the value-weighted KPI. Same sweep and seed as
+/// above. Pass (MODEL-SPEC D.1 and D.0's band rule): κ*, the argmax of a quadratic fitted to J
+/// over κ = 0.1, ..., 1 per bootstrap resample (2,000 resamples of replications, stream 11),
+/// has its percentile CI inside [0.15, 0.60]; J(κ*) − J(0) > 0 and J(κ*) − J(1) > 0 (paired
+/// CIs, at the grid κ nearest to the fitted κ*). The optimum is interior, but its CI reaches
+/// past the band: κ* 0.585 (0.537 to 0.633), J(0.6) − J(1) = 1.83 S (lower 1.37). Kept,
+/// ignored, as the open target (docs/MODEL.md).
 #[test]
-#[ignore = "fails in the current calibration: J rises monotonically in kappa with the value-weighted KPI (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: the fitted kappa* is 0.585 with its CI 0.537 to 0.633 reaching past [0.15, 0.60] (docs/MODEL.md)"]
 fn sf09_interior_optimum_in_kpi_intensity() {
-    let (j, means, best) = j_along_kappa("value-weighted");
-    let kappa_star = best as f64 / 10.0;
-    let (d1, lo1, _) = paired(&j[best], &j[10]);
+    let (j, means, _) = j_along_kappa("value-weighted");
+    let n = j[0].len();
+    let (kappa_star, lo, hi) = bootstrap(n, 11, |rows| smooth_argmax_kappa(&j, rows));
+    let nearest = (kappa_star * 10.0).round() as usize;
+    let (d0, lo0, _) = paired(&j[nearest], &j[0]);
+    let (d1, lo1, _) = paired(&j[nearest], &j[10]);
     eprintln!(
-        "SF-09 kappa* {kappa_star}; J(k*) - J(1) = {d1:.2} (lower {lo1:.2}); J(1) = {:.1}",
+        "SF-09 fitted kappa* {kappa_star:.3} (CI {lo:.3} to {hi:.3}); J({:.1}) - J(0) = {d0:.2} \
+         (lower {lo0:.2}); J({:.1}) - J(1) = {d1:.2} (lower {lo1:.2}); J(1) = {:.1}",
+        nearest as f64 / 10.0,
+        nearest as f64 / 10.0,
         means[10]
     );
-    assert!((0.15..=0.60).contains(&kappa_star), "kappa* = {kappa_star}");
-    assert!(lo1 > 0.0);
+    assert!(
+        lo >= 0.15 && hi <= 0.60,
+        "kappa* {kappa_star:.3} (CI {lo:.3} to {hi:.3}) not inside [0.15, 0.60]"
+    );
+    assert!(lo0 > 0.0 && lo1 > 0.0);
 }
 
 /// The SF-12 hours-cap sweep under KPI-heavy pressure, one year (seed 12, 200 paired
@@ -940,7 +981,7 @@ fn crn_keeps_nearby_policies_in_step() {
 /// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
 /// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]
-#[ignore = "fails in the current calibration: KPI-heavy closes 59.4 fewer items in days 441-500 (lower -63.5), its reported output collapses too (docs/MODEL.md)"]
+#[ignore = "fails in the current calibration: KPI-heavy closes 91.7 fewer items in days 441-500 (lower -96.0), its reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
     let (s, r) = kpi_vs_balanced(4, 200);
     let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
@@ -1014,40 +1055,66 @@ fn sf04_goodhart_window_in_the_first_year() {
     assert!(lead_lo > 0.0, "balanced not ahead on true value by day 189");
 }
 
-/// SF-04 reverses where the theory says it should (MODEL-SPEC D.1 sensitivity requirement).
-/// Seed 41, 100 paired replications each. Pass: (a) over a 42-day horizon balanced's advantage
-/// on J_true with terminal value is gone: KPI-heavy is at most 0.5 S behind (lower bound of the
-/// paired CI of KPI-heavy minus balanced above −0.5 S, against a 33 S lead for balanced at two
-/// years); (b) over 125 days, with work that has no
-/// quality dimension and a value-weighted KPI audited at every other review, KPI-heavy is ahead
-/// by at least 3 S (paired CI above 3). Over two years balanced wins even there (SF-04).
+/// Balanced's paired lead over KPI-heavy (policies 1 and 0 of `runs`) on `metric`: mean and
+/// 95% CI, and balanced's mean of `metric`.
+fn balanced_lead(runs: &Runs, metric: &str) -> ((f64, f64, f64), f64) {
+    let balanced = outcome(&runs[1], metric);
+    let lead = paired(&balanced, &outcome(&runs[0], metric));
+    (lead, welford(balanced).mean())
+}
+
+/// SF-04 fails where the theory says it should (MODEL-SPEC D.1 sensitivity requirement): its
+/// pass rule, balanced ahead on J_true with terminal value by at least 10% of balanced's
+/// J_true + TV, is tested the other way round, as an upper CI bound below that share. Seed 41,
+/// 100 paired replications per run. Pass:
+/// (a) horizon: over 42 days the lead's upper bound is below 10% of J_bal (SF-04 fails), while
+///     over 126 days its lower bound is above it (SF-04 holds), so the horizon decides;
+/// (b) conditions: over 126 days, with work that has no quality dimension and a value-weighted
+///     KPI audited at every other review, the lead's upper bound is below 10% of J_bal (SF-04
+///     fails) and without terminal value KPI-heavy is ahead (paired CI of balanced's lead on
+///     J_true below 0), still so over 252 days; over two years balanced wins even there
+///     (docs/MODEL.md, "Where SF-04 fails").
 #[test]
-fn sf04_reverses_on_short_horizons_and_aligned_audited_kpis() {
+fn sf04_fails_on_short_horizons_and_with_aligned_audited_kpis() {
     let both = |levers: &str| {
         policy("kpi-heavy", "kpi-heavy", levers) + &policy("balanced", "balanced", "")
     };
-    let short = scenario(&both(""), 41, 100, 42);
-    let r = run(&short);
-    let (d, lo, hi) = paired(
-        &outcome(&r[0], "j_true_with_tv"),
-        &outcome(&r[1], "j_true_with_tv"),
-    );
-    eprintln!("SF-04 reversal, 42 days: KPI-heavy - balanced {d:.3} S ({lo:.3} to {hi:.3})");
-    assert!(lo > -0.5, "balanced still ahead after 42 days");
+    for (days, holds) in [(42, false), (126, true)] {
+        let r = run(&scenario(&both(""), 41, 100, days));
+        let ((d, lo, hi), balanced) = balanced_lead(&r, "j_true_with_tv");
+        let ((d0, lo0, hi0), _) = balanced_lead(&r, "j_true");
+        eprintln!(
+            "SF-04 over {days} days: balanced - KPI-heavy {d:.2} S ({lo:.2} to {hi:.2}), \
+             {:.1}% of J_bal {balanced:.2} S; without TV {d0:.2} ({lo0:.2} to {hi0:.2})",
+            100.0 * d / balanced
+        );
+        if holds {
+            assert!(lo > 0.1 * balanced, "SF-04 does not hold over {days} days");
+        } else {
+            assert!(hi < 0.1 * balanced, "SF-04 still holds over {days} days");
+        }
+    }
 
-    let text = format!(
-        "name = \"sf\"\nseed = 41\nreplications = 100\nhorizon_days = 126\n\
-         [organization]\nquality_dimension = false\n[output]\ngrid_days = 21\n{}",
-        both("kpi_set = \"value-weighted\"\naudit_probability = 0.5")
-    );
-    let aligned = scenario::parse(Path::new("sf.toml"), &text).unwrap();
-    let r = run(&aligned);
-    let (d, lo, _) = paired(
-        &outcome(&r[0], "j_true_with_tv"),
-        &outcome(&r[1], "j_true_with_tv"),
-    );
-    eprintln!("SF-04 reversal, 126 days, no quality dimension, aligned audited KPI: {d:.2} S (lower {lo:.2})");
-    assert!(lo > 3.0);
+    for days in [126, 252] {
+        let text = format!(
+            "name = \"sf\"\nseed = 41\nreplications = 100\nhorizon_days = {days}\n\
+             [organization]\nquality_dimension = false\n[output]\ngrid_days = 21\n{}",
+            both("kpi_set = \"value-weighted\"\naudit_probability = 0.5")
+        );
+        let r = run(&scenario::parse(Path::new("sf.toml"), &text).unwrap());
+        let ((d, lo, hi), balanced) = balanced_lead(&r, "j_true_with_tv");
+        let ((d0, lo0, hi0), _) = balanced_lead(&r, "j_true");
+        eprintln!(
+            "SF-04 over {days} days, no quality dimension, aligned audited KPI: balanced - \
+             KPI-heavy {d:.2} S ({lo:.2} to {hi:.2}), {:.1}% of J_bal {balanced:.2} S; \
+             without TV {d0:.2} ({lo0:.2} to {hi0:.2})",
+            100.0 * d / balanced
+        );
+        assert!(hi0 < 0.0, "KPI-heavy not ahead on J_true over {days} days");
+        if days == 126 {
+            assert!(hi < 0.1 * balanced, "SF-04 still holds over {days} days");
+        }
+    }
 }
 
 /// Percentile bootstrap (2,000 resamples of replications, seed 2026) of the bunching excess

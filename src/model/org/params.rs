@@ -213,7 +213,7 @@ impl Default for Coefficients {
             engagement_offset_sd: 0.4,
             manager_skill_effect: 0.45,
             trust_intercept: -1.0,
-            exhaustion_intercept: 0.25,
+            exhaustion_intercept: 0.22,
             hours_gap_gain: 5.0,
             goal_erosion: 0.3,
             pressure_tau_days: 30.0,

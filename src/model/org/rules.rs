@@ -357,11 +357,12 @@ pub fn quality(
         .clamp(0.0, 1.0)
 }
 
-/// R9: rushing, the KPI pressure above neutral while the team is behind target:
-/// rush = κ (P − 1) when gap < 0, else 0; in [0, κ].
+/// R9: rushing while the team is behind target: rush = κ P when gap < 0, else 0; in [κ, 2κ]
+/// when behind (MODEL-SPEC R9). A team behind on a KPI that matters rushes even at neutral
+/// felt pressure (P = 1), the more so the more the KPI matters (κ) and the harder it is pressed.
 pub fn rush(kappa: f64, pressure: f64, gap: f64) -> f64 {
     if gap < 0.0 {
-        kappa * (pressure - 1.0).max(0.0)
+        kappa * pressure
     } else {
         0.0
     }

@@ -1533,7 +1533,7 @@ impl Replication<'_> {
     /// The manager's individual contribution (t_IC of C.3): their IC share of a 45 h week at
     /// R5's work rate with competence 0.8, the team's capability and process improvement, and
     /// engagement 0.5, scaled by their effectiveness (vacancy, notice, ramp) and valued at the
-    /// team's alignment, like terminal capacity (C.6). A flow, not items: it takes nothing from
+    /// team's alignment, like planned work (C.6). A flow, not items: it takes nothing from
     /// the backlog and does not count in the KPIs (simplification). Accrues what the old rate
     /// earned, then sets the rate for now; called at each team update and at every change of
     /// manager.
@@ -3029,14 +3029,18 @@ impl Replication<'_> {
         present().map(|q| q.engagement.at(t)).sum::<f64>() / present().count().max(1) as f64
     }
 
+    /// C.6's terminal value: 125 working days of the organization's capacity at the horizon,
+    /// R5's work rate of every present member (competence, ramp, hours, capability, process,
+    /// burnout, engagement; absent and vacant positions count 0) plus the managers' own work,
+    /// at 0.008 S per fully productive person-day. It values the state handed over, not the
+    /// policy's effort mix or alignment, which a successor would set anew.
     fn terminal_value(&self) -> f64 {
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
-            let a = self.alignment(k);
             for p in self.members(k) {
-                capacity += self.omega(p) * self.people[p].effort[0] * a;
+                capacity += self.omega(p);
             }
-            capacity += self.manager_capacity(k) * a;
+            capacity += self.manager_capacity(k);
         }
         self.org.terminal_value_days * capacity * self.org.value_per_person_day
     }
