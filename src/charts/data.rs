@@ -72,6 +72,10 @@ pub struct MetricInfo {
     pub unit: String,
     #[serde(default)]
     pub description: String,
+    /// Why the metric has no value at the start of a run, when the model says so; empty
+    /// otherwise (and in results written before the model said so).
+    #[serde(default)]
+    pub undefined_reason: String,
 }
 
 /// A paired difference `policy − baseline` of one outcome metric at the horizon.

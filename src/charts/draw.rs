@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::palette::{policy_color, TypeScale, GRID, INK, MUTED};
+use super::palette::{policy_color, TypeScale, GRID, INK, MUTED, NO_VALUE_SHADE};
 use super::prepare::{self, TimeUnit, QUARTER_DAYS, TRADEOFF_X, TRADEOFF_Y};
 use super::{Chart, Results, FONT_FAMILY};
 
@@ -89,7 +89,8 @@ pub fn chart<DB: DrawingBackend>(
     let body = frame(root, fig, &title)?;
     match chart {
         Chart::Tradeoff => tradeoff(&body, fig, true),
-        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full),
+        // A chart of its own explains an empty start itself.
+        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full).map(|_| ()),
         Chart::Distributions => distributions(&body, fig),
         Chart::Dashboard => dashboard(&body, fig),
     }
@@ -135,6 +136,8 @@ enum Swatch {
     Arrow,
     /// A band at the given opacity.
     Band(f64),
+    /// The light shade over a span without values.
+    Shade,
     /// A box plot glyph.
     BoxGlyph,
     /// A white dot with an outline (the mean on a box plot).
@@ -246,6 +249,12 @@ fn draw_swatch<DB: DrawingBackend>(
             area.draw(&Rectangle::new(
                 [(x, cy - h), (x + width, cy + h)],
                 grey.mix(*opacity).filled(),
+            ))?;
+        }
+        Swatch::Shade => {
+            area.draw(&Rectangle::new(
+                [(x, cy - h), (x + width, cy + h)],
+                NO_VALUE_SHADE.filled(),
             ))?;
         }
         Swatch::BoxGlyph => {
@@ -648,13 +657,15 @@ enum FanMode {
     Small,
 }
 
-/// A fan chart: per policy, the median over replications with its 50% and 90% bands.
+/// A fan chart: per policy, the median over replications with its 50% and 90% bands. A
+/// start where no policy has a value is shaded and says why; if that note does not fit there
+/// (in a small panel), returns what to say elsewhere, e.g. "KPI-truth gap before day 130".
 fn fan<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     metric: &str,
     mode: FanMode,
-) -> DrawResult<DB> {
+) -> Result<Option<String>, DrawingAreaErrorKind<DB::ErrorType>> {
     let small = mode == FanMode::Small;
     let s = match mode {
         FanMode::Full => fig.scale,
@@ -702,6 +713,17 @@ fn fan<DB: DrawingBackend>(
         x_mesh: true,
     };
     let mut chart = axes.build(&plot)?;
+    // A start without values is shaded and explained in place, else in the legend or by the
+    // caller.
+    let mut unexplained = None;
+    if let Some(span) = prepare::empty_start(&results.series, metric) {
+        let reason = info.map_or("", |i| i.undefined_reason.as_str());
+        let notes = prepare::empty_start_notes(&span, reason);
+        let x = (span.from / unit, span.until / unit);
+        if !empty_start(&plot, &chart, s, (x, y), &notes)? {
+            unexplained = Some((span, notes));
+        }
+    }
     for (p, bands) in fans.iter().enumerate() {
         if bands.is_empty() {
             continue;
@@ -737,9 +759,59 @@ fn fan<DB: DrawingBackend>(
         items.push((Swatch::Line(MUTED), "median".into()));
         items.push((Swatch::Band(0.45), "middle 50%".into()));
         items.push((Swatch::Band(0.18), "middle 90%".into()));
+        if let Some((_, notes)) = unexplained.take() {
+            items.push((Swatch::Shade, notes[0].clone()));
+        }
         legend(&legend_area, fig, &items)?;
     }
-    Ok(())
+    Ok(unexplained.map(|(span, _)| format!("{label} {}", prepare::empty_start_days(&span))))
+}
+
+/// The most lines a note over an empty start may take; a longer one is a thin column of words.
+const MAX_NOTE_LINES: i32 = 6;
+
+/// Shades the start of a fan chart where no policy has a value (`span`: its x range and the
+/// chart's y range, in axis units) and writes in it the first of `notes` that fits. Returns
+/// whether one fitted; if none did, the caller says it elsewhere.
+fn empty_start<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    chart: &Cartesian<DB>,
+    s: TypeScale,
+    (x, y): ((f64, f64), (f64, f64)),
+    notes: &[String],
+) -> Result<bool, DrawingAreaErrorKind<DB::ErrorType>> {
+    let base = plot.get_base_pixel();
+    let (left, top) = chart.backend_coord(&(x.0, y.1));
+    let (right, bottom) = chart.backend_coord(&(x.1, y.0));
+    let (left, top, right, bottom) = (left - base.0, top - base.1, right - base.0, bottom - base.1);
+    plot.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        NO_VALUE_SHADE.filled(),
+    ))?;
+    let pad = s.px(12.0) as i32;
+    let style = text_style(s.tick, MUTED);
+    let line_height = (s.tick * 1.3) as i32;
+    let max_width = right - left - 2 * pad;
+    let max_lines = ((bottom - top - 2 * pad) / line_height.max(1)).min(MAX_NOTE_LINES);
+    for note in notes {
+        let lines = wrap(plot, note, &style, max_width)?;
+        let mut fits = max_width > 0 && lines.len() as i32 <= max_lines;
+        for line in &lines {
+            fits &= plot.estimate_text_size(line, &style)?.0 as i32 <= max_width;
+        }
+        if !fits {
+            continue;
+        }
+        for (k, line) in (0..).zip(lines) {
+            plot.draw(&Text::new(
+                line,
+                (left + pad, top + pad + k * line_height + line_height / 2),
+                anchored(style.clone(), HPos::Left, VPos::Center),
+            ))?;
+        }
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 fn short_time_label(unit: TimeUnit) -> &'static str {
@@ -902,10 +974,12 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     let (left, right) = area.split_horizontally((f64::from(width) * 0.55) as u32);
     let has_tradeoff = prepare::has_tradeoff(fig.results);
     let mut fans = fig.fans.iter();
+    // Empty starts of fans too small to explain them in place, for the text panel.
+    let mut unexplained = Vec::new();
     if has_tradeoff {
         tradeoff(&left, fig, false)?;
     } else if let Some(first) = fans.next() {
-        fan(&left, fig, first, FanMode::Large)?;
+        unexplained.extend(fan(&left, fig, first, FanMode::Large)?);
     }
     let small: Vec<&String> = fans.take(4).collect();
     let (grid, text) = if small.is_empty() {
@@ -917,16 +991,20 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     if let Some(grid) = grid {
         let rows = small.len().div_ceil(2);
         for (panel, metric) in grid.split_evenly((rows, 2)).iter().zip(small) {
-            fan(panel, fig, metric, FanMode::Small)?;
+            unexplained.extend(fan(panel, fig, metric, FanMode::Small)?);
         }
     }
-    text_panel(&text, fig, has_tradeoff)
+    text_panel(&text, fig, has_tradeoff, &unexplained)
 }
 
+/// The dashboard's text: policy colours, what the panels show (with `unexplained`, the fans'
+/// empty starts their panels had no room to explain, e.g. "KPI-truth gap before day 130"), and
+/// the headline differences.
 fn text_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     has_tradeoff: bool,
+    unexplained: &[String],
 ) -> DrawResult<DB> {
     let s = fig.scale;
     let summary = &fig.results.summary;
@@ -975,12 +1053,17 @@ fn text_panel<DB: DrawingBackend>(
                 .into(),
         ));
     }
-    lines.push((
-        MUTED,
+    let mut fans = String::from(
         "Fans: line at the median, dark band the middle 50%, light band the middle 90% of \
-         replications."
-            .into(),
-    ));
+         replications.",
+    );
+    if !unexplained.is_empty() {
+        fans.push_str(&format!(
+            " Grey: no value yet ({}).",
+            unexplained.join("; ")
+        ));
+    }
+    lines.push((MUTED, fans));
     let mut heads = prepare::headlines(summary, 6);
     let several_pairs = heads.iter().any(|h| h.pair != heads[0].pair);
     if several_pairs {

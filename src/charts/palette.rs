@@ -4,7 +4,7 @@
 //! the same policy has the same colour in every chart of a run. Type sizes are stated for a
 //! 1600 × 1000 px image and scale with the image.
 
-use plotters::style::RGBColor;
+use plotters::style::{RGBAColor, RGBColor};
 
 /// Okabe & Ito (2008), "Color Universal Design", without black (kept for text and axes) and
 /// ordered so that the first two policies (the usual comparison) are blue and vermillion.
@@ -24,6 +24,8 @@ pub const INK: RGBColor = RGBColor(33, 33, 33);
 pub const MUTED: RGBColor = RGBColor(100, 100, 100);
 /// Light grid lines.
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
+/// The light shade over a span of a chart without values.
+pub const NO_VALUE_SHADE: RGBAColor = RGBAColor(100, 100, 100, 0.1);
 
 /// The colour of policy number `index` (0-based, scenario order); wraps after seven policies.
 pub fn policy_color(index: usize) -> RGBColor {

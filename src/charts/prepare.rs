@@ -106,6 +106,74 @@ pub fn mean_series(rows: &[SeriesRow], policy: usize, metric: &str) -> Vec<(f64,
     series
 }
 
+/// The start of a fan chart's time axis where no policy has a value: every replication of
+/// every policy is missing there (a gap against a baseline before the baseline exists), so the
+/// chart is empty.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EmptyStart {
+    /// The first grid day [working days].
+    pub from: f64,
+    /// The first grid day with a value; the last grid day when none has one [working days].
+    pub until: f64,
+    /// Whether the metric has a value later in the run.
+    pub ends: bool,
+}
+
+/// The leading grid days on which no policy has a value of `metric` (a value as [`fan_bands`]
+/// draws it: all quantiles finite), when there are at least two of them. A single empty first
+/// day is left alone: a rate over a trailing window has no value on day 0, and its fan simply
+/// starts a grid step later.
+pub fn empty_start(rows: &[SeriesRow], metric: &str) -> Option<EmptyStart> {
+    let mut days: Vec<(f64, bool)> = rows
+        .iter()
+        .filter(|r| r.metric == metric && r.day.is_finite())
+        .map(|r| (r.day, r.quantiles.iter().all(|q| q.is_finite())))
+        .collect();
+    days.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // One entry per grid day: whether any policy has a value on it.
+    let mut grid: Vec<(f64, bool)> = Vec::new();
+    for (day, value) in days {
+        match grid.last_mut() {
+            Some(last) if last.0 == day => last.1 |= value,
+            _ => grid.push((day, value)),
+        }
+    }
+    let empty = grid.iter().take_while(|(_, value)| !value).count();
+    if empty < 2 {
+        return None;
+    }
+    let ends = empty < grid.len();
+    Some(EmptyStart {
+        from: grid[0].0,
+        until: grid[if ends { empty } else { empty - 1 }].0,
+        ends,
+    })
+}
+
+/// When an empty start has no value, for a sentence: "before day 130", or "up to day 80" when
+/// the run has no value at all. The day is the grid's, so it may fall a few days after the day
+/// the metric's definition starts.
+pub fn empty_start_days(span: &EmptyStart) -> String {
+    let day = format_value(span.until);
+    if span.ends {
+        format!("before day {day}")
+    } else {
+        format!("up to day {day}")
+    }
+}
+
+/// What a fan chart says over its empty start, longest first, so the drawing can take the first
+/// that fits: "No value before day 130: `reason`", then "No value before day 130".
+pub fn empty_start_notes(span: &EmptyStart, reason: &str) -> Vec<String> {
+    let short = format!("No value {}", empty_start_days(span));
+    let reason = reason.trim();
+    if reason.is_empty() {
+        vec![short]
+    } else {
+        vec![format!("{short}: {reason}"), short]
+    }
+}
+
 /// Linear interpolation of a day-sorted series at `day`; `None` outside its days.
 pub fn interpolate(series: &[(f64, f64)], day: f64) -> Option<f64> {
     let after = series.iter().position(|(d, _)| *d >= day)?;
@@ -744,6 +812,67 @@ mod tests {
             }
         );
         assert_eq!((bands[1].day, bands[1].p25, bands[1].p75), (10.0, 2.0, 4.0));
+    }
+
+    #[test]
+    fn empty_start_spans_the_grid_days_no_policy_has_a_value() {
+        let gap = [f64::NAN; 5];
+        let rows = vec![
+            row(0, 10.0, "m", [1.0; 5]),
+            row(0, 0.0, "m", gap),
+            row(0, 5.0, "m", gap),
+            row(1, 0.0, "m", gap),
+            // A policy with a value earlier shortens the span.
+            row(1, 5.0, "m", [1.0, 2.0, 3.0, 4.0, 5.0]),
+            // Partly missing quantiles are not a value, as in `fan_bands`.
+            row(1, 2.5, "m", [f64::NAN, 2.0, 3.0, 4.0, 5.0]),
+            row(0, 0.0, "other", [1.0; 5]),
+            // A single empty first day is left alone.
+            row(0, 0.0, "rate", gap),
+            row(0, 5.0, "rate", [1.0; 5]),
+        ];
+        assert_eq!(
+            empty_start(&rows, "m"),
+            Some(EmptyStart {
+                from: 0.0,
+                until: 5.0,
+                ends: true
+            })
+        );
+        assert_eq!(empty_start(&rows, "other"), None, "a value on day 0");
+        assert_eq!(empty_start(&rows, "rate"), None, "only day 0 is empty");
+        assert_eq!(empty_start(&rows, "absent"), None);
+        let never = vec![row(0, 0.0, "m", gap), row(0, 80.0, "m", gap)];
+        assert_eq!(
+            empty_start(&never, "m"),
+            Some(EmptyStart {
+                from: 0.0,
+                until: 80.0,
+                ends: false
+            })
+        );
+    }
+
+    #[test]
+    fn empty_start_notes_give_the_day_and_the_reason() {
+        let span = EmptyStart {
+            from: 0.0,
+            until: 130.0,
+            ends: true,
+        };
+        assert_eq!(
+            empty_start_notes(&span, "the first quarter sets the rate"),
+            [
+                "No value before day 130: the first quarter sets the rate",
+                "No value before day 130"
+            ]
+        );
+        assert_eq!(empty_start_notes(&span, " "), ["No value before day 130"]);
+        let never = EmptyStart {
+            ends: false,
+            ..span
+        };
+        assert_eq!(empty_start_notes(&never, ""), ["No value up to day 130"]);
     }
 
     #[test]

@@ -22,6 +22,22 @@ pub struct MetricSpec {
     pub unit: &'static str,
     /// One sentence on what it measures.
     pub description: &'static str,
+    /// Why the metric has no value at the start of a run, when it has none there by definition
+    /// (a gap against a baseline before the baseline is measured): a clause that charts print
+    /// over the empty span after "No value before day N: ". Empty when the metric has a value
+    /// from day 0, and then left out of `summary.json`.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub undefined_reason: &'static str,
+}
+
+impl MetricSpec {
+    /// This metric with `reason` as its [`undefined_reason`](MetricSpec::undefined_reason).
+    pub const fn undefined_because(self, reason: &'static str) -> MetricSpec {
+        MetricSpec {
+            undefined_reason: reason,
+            ..self
+        }
+    }
 }
 
 /// One replication's recorded results.

@@ -339,6 +339,89 @@ fn missing_values_and_empty_replications_still_draw() {
     }
 }
 
+/// The text of an SVG's `<text>` elements, joined by spaces, so a note wrapped over lines reads
+/// as one.
+fn svg_text(svg: &str) -> String {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|element| element.split_once('>'))
+        .filter_map(|(_, rest)| rest.split_once("</text>"))
+        .map(|(text, _)| text.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("&apos;", "'")
+}
+
+/// A metric without values for its first grid days (as the KPI-truth gap has none before its
+/// baseline is measured) gets a shaded start that says so, with the reason the model gives:
+/// in the span itself when the note fits there, else in the legend, and in the dashboard's
+/// text when its small panel has no room. A metric with values from day 0 gets no note.
+#[test]
+fn an_empty_start_says_why() {
+    let dir = fixture_copy();
+    let summary_path = dir.path().join("summary.json");
+    let mut summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&summary_path).unwrap()).unwrap();
+    for metric in summary["series_metrics"].as_array_mut().unwrap() {
+        if metric["name"] == "kpi_truth_gap" {
+            metric["undefined_reason"] = "the baseline is still being measured".into();
+        }
+    }
+    fs::write(&summary_path, summary.to_string()).unwrap();
+    let series = fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+    let blank_before = |first_day: f64| -> charts::Results {
+        let blanked: String = series
+            .lines()
+            .map(
+                |line| match line.split(',').collect::<Vec<_>>().as_slice() {
+                    [policy, day, "kpi_truth_gap", ..]
+                        if day.parse::<f64>().unwrap() < first_day =>
+                    {
+                        format!("{policy},{day},kpi_truth_gap,,,,,,\n")
+                    }
+                    _ => format!("{line}\n"),
+                },
+            )
+            .collect();
+        fs::write(dir.path().join("timeseries.csv"), blanked).unwrap();
+        charts::Results::load(dir.path()).unwrap()
+    };
+    let svg = |results: &charts::Results, chart: charts::Chart| {
+        let options = PlotOptions {
+            format: Format::Svg,
+            ..PlotOptions::default()
+        };
+        svg_text(&String::from_utf8(charts::render(results, &chart, &options).unwrap()).unwrap())
+    };
+    let gap = || charts::Chart::Fan("kpi_truth_gap".into());
+
+    let results = blank_before(130.0);
+    let fan = svg(&results, gap());
+    assert!(
+        fan.contains("No value before day 130: the baseline is still being measured"),
+        "{fan}"
+    );
+    let dashboard = svg(&results, charts::Chart::Dashboard);
+    assert!(
+        dashboard.contains("Grey: no value yet (KPI\u{2013}truth gap before day 130)."),
+        "{dashboard}"
+    );
+    assert!(!svg(&results, charts::Chart::Fan("trust".into())).contains("No value"));
+
+    // Three empty grid days leave too narrow a span for the note: the legend says it.
+    let results = blank_before(15.0);
+    let fan = svg(&results, gap());
+    let legend = fan.split("middle 90%").nth(1).unwrap();
+    assert!(
+        legend.contains("No value before day 15: the baseline is still being measured"),
+        "{fan}"
+    );
+
+    // Only day 0 empty, as for a rate over a trailing window: nothing to explain.
+    let results = blank_before(5.0);
+    assert!(!svg(&results, gap()).contains("No value"));
+}
+
 /// `orgsim plot --policies`: a selection of a run's policies is drawn into its own folder,
 /// keeps each policy's colour from the full set, and compares against the first selected
 /// policy with paired differences computed from the replications when `summary.json` does not

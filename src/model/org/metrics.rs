@@ -13,6 +13,7 @@ const fn m(
         label,
         unit,
         description,
+        undefined_reason: "",
     }
 }
 
@@ -25,7 +26,7 @@ pub const SERIES: [MetricSpec; 46] = [
     m("relationships_index", "Relationships index", "index 0-1", "Mean of trust in the manager, relatedness, psychological safety and cross-team relationship capital: the relationships axis."),
     m("reported_output", "Reported output", "items per week", "Planned items reported done per week over the trailing 21 days (y1, the same definition under every policy), false 'done' included."),
     m("reported_kpi", "Reported KPI attainment", "share of target", "Each team's reported KPI over its target at its last review (each policy's own KPI set), team mean."),
-    m("kpi_truth_gap", "KPI-truth gap", "(implied - true) / true", "(KPI-implied value - true value) / true value since day 63, where the KPI is read at the first quarter's true value per unit of reported output: how far the dashboard has drifted ahead of what customers got since the baseline; 0 = the KPI still tells the truth it told in the first quarter. Empty before day 126."),
+    m("kpi_truth_gap", "KPI-truth gap", "(implied - true) / true", "(KPI-implied value - true value) / true value since day 63, where the KPI is read at the first quarter's true value per unit of reported output: how far the dashboard has drifted ahead of what customers got since the baseline; 0 = the KPI still tells the truth it told in the first quarter. Empty before day 126.").undefined_because("the first quarter sets the KPI's value rate, and the gap needs a full quarter after it"),
     m("items_closed_cumulative", "Items reported done (cumulative)", "items", "Planned items reported done since day 0 (y1), false 'done' included."),
     m("size_completed_cumulative", "Planned work truly completed (cumulative)", "person-days", "Size-weighted planned throughput: size of planned items truly completed since day 0."),
     m("engagement_mean", "Engagement", "index 0-1", "Mean latent engagement g of team members."),
