@@ -976,8 +976,8 @@ fn crn_keeps_nearby_policies_in_step() {
 /// MODEL-SPEC's day 438) KPI-heavy still reports at least as
 /// many items closed as balanced, while true value says it is losing. Seed 4, 200 paired
 /// replications. Fails in the current calibration: KPI-heavy's planned throughput erodes
-/// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.67 of
-/// balanced's in the second year, below the 0.76 that its cherry-picking could make up, so even
+/// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.57 of
+/// balanced's in the second year, below the 0.71 that its cherry-picking could make up, so even
 /// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
 /// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]

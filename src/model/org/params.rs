@@ -165,7 +165,7 @@ pub struct Coefficients {
     /// MODEL-SPEC.
     pub trust_intercept: f64,
     /// Intercept of the exhaustion target x* (R8) [exhaustion, on its 0–1 scale], −2 to 2.
-    /// Default 0.25 (Gallup's 23% often or always burned out under a mid policy, SF-12);
+    /// Default 0.22 (Gallup's 23% often or always burned out under a mid policy, SF-12);
     /// MODEL-SPEC 0.18.
     pub exhaustion_intercept: f64,
     /// Response G_h of the hours target to a missed KPI target (R8) [tens of h/week per unit
