@@ -463,6 +463,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_team_behind_target_rushes_at_kappa_times_pressure() {
+        assert_eq!(rush(0.5, 1.0, -0.01), 0.5);
+        assert_eq!(rush(0.5, 1.6, -0.3), 0.8);
+        assert_eq!(rush(0.5, 2.0, 0.0), 0.0);
+        assert_eq!(rush(0.8, 2.0, 0.2), 0.0);
+    }
+
+    #[test]
     fn balanced_effort_shares_match_the_spec_table() {
         // MODEL-SPEC R4 table: Balanced ≈ (.56, .20, .10, .15) at ι .59, m .6, r .5, ψ .6.
         let e = effort_shares(0.35, 1.0, 0.59, 0.6, 0.5, 0.6, 0.10, 0.8, 0.0);

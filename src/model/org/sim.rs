@@ -71,6 +71,10 @@ const HIRING_COST: f64 = 0.2;
 const MANAGER_COMPETENCE: f64 = 0.8;
 /// A manager's working week [hours] (MODEL-SPEC C.1: time shares of a 45 h week).
 const MANAGER_HOURS: f64 = 45.0;
+/// The individual-contributor share at which a manager's own work counts in terminal value:
+/// MODEL-SPEC C.3's balanced t_IC, the same under every policy (C.6 values the state, not the
+/// policy's time allocation).
+const TERMINAL_MANAGER_IC_SHARE: f64 = 0.30;
 /// Direct cost of hiring a manager [S] (assumption; MODEL-SPEC gives 0.2 S for professionals).
 const MANAGER_HIRING_COST: f64 = 0.3;
 /// A manager's notice period [working days], worked at half effectiveness (R15, as for
@@ -3029,18 +3033,49 @@ impl Replication<'_> {
         present().map(|q| q.engagement.at(t)).sum::<f64>() / present().count().max(1) as f64
     }
 
-    /// C.6's terminal value: 125 working days of the organization's capacity at the horizon,
-    /// R5's work rate of every present member (competence, ramp, hours, capability, process,
-    /// burnout, engagement; absent and vacant positions count 0) plus the managers' own work,
-    /// at 0.008 S per fully productive person-day. It values the state handed over, not the
-    /// policy's effort mix or alignment, which a successor would set anew.
+    /// C.6's terminal value: 125 working days of the organization's capacity at the horizon, at
+    /// 0.008 S per fully productive person-day. It values the state handed over, not the
+    /// policy's settings, which a successor would set anew: each member still on staff (not on
+    /// notice; absent or not) at R5's work rate with their competence, ramp, burnout and
+    /// engagement and the team's capability and process improvement, at the reference 40 h and
+    /// one item in progress; each manager in post (not on notice) at their ramp and a reference
+    /// individual-contributor share.
     fn terminal_value(&self) -> f64 {
+        let t = self.now;
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
+            let team = &self.teams[k];
+            let (capability, process) = (self.capability_in_use(k), team.process);
             for p in self.members(k) {
-                capacity += self.omega(p);
+                let person = &self.people[p];
+                if person.present && !person.notice {
+                    capacity += rules::work_rate(
+                        person.competence.at(t),
+                        rules::ramp(t - person.hired_at),
+                        40.0,
+                        capability,
+                        process,
+                        person.burned_out,
+                        person.engagement.at(t),
+                        1,
+                    );
+                }
             }
-            capacity += self.manager_capacity(k);
+            let manager = &team.manager;
+            if manager.present && !manager.notice {
+                capacity += TERMINAL_MANAGER_IC_SHARE
+                    * rules::ramp(t - manager.started)
+                    * rules::work_rate(
+                        MANAGER_COMPETENCE,
+                        1.0,
+                        MANAGER_HOURS,
+                        capability,
+                        process,
+                        false,
+                        0.5,
+                        1,
+                    );
+            }
         }
         self.org.terminal_value_days * capacity * self.org.value_per_person_day
     }
@@ -3339,6 +3374,33 @@ impl Replication<'_> {
 mod tests {
     use super::*;
 
+    /// Terminal value values the state handed over, not the policy (C.6): on the same initial
+    /// state (seed 3, day 0) it is the same under both presets and under balanced with other
+    /// hours, WIP, KPI and individual-contributor settings; and it is 125 d of capacity at
+    /// 0.008 S per person-day, so 42 members and 6 managers at R5's day-0 maximum (1.08 a
+    /// person: process improvement 1, engagement 1) stay below 48 × 125 × 0.008 × 1.08 S.
+    #[test]
+    fn terminal_value_does_not_depend_on_the_policy() {
+        let org = Organization::default();
+        let dist = Disturbances::default();
+        let coef = Coefficients::default();
+        let streams = crate::random::Streams::new(3, 0);
+        let tv = |levers: &Levers| {
+            Replication::new(levers, &org, &dist, &coef, 500.0, &[0.0], &streams).terminal_value()
+        };
+        let balanced = tv(&crate::policy::balanced());
+        let mut other = crate::policy::balanced();
+        other.hours_cap = 60.0;
+        other.wip_limit = 3;
+        other.kappa = 1.0;
+        other.time_individual = 0.6;
+        assert!(balanced > 0.0);
+        assert_eq!(tv(&crate::policy::kpi_heavy()), balanced);
+        assert_eq!(tv(&other), balanced);
+        let people = f64::from(org.teams) * (f64::from(org.team_size) + 1.0);
+        assert!(balanced < people * 125.0 * 0.008 * 1.08);
+    }
+
     #[test]
     fn a_manager_reaches_the_team_by_vacancy_notice_and_ramp() {
         let incumbent = ManagerSpell {
@@ -3468,8 +3530,8 @@ mod tests {
     }
 
     /// The managers' own work is counted once, inside the true value, and kept out of the
-    /// members' realised value per person-day; with manager exits on, so that notice, vacancy
-    /// and ramp are exercised.
+    /// members' realised value per person-day and out of terminal value's dependence on the
+    /// policy; with manager exits on, so that notice, vacancy and ramp are exercised.
     #[test]
     fn manager_output_is_counted_once_in_true_value() {
         let with_ic = crate::policy::balanced();
@@ -3496,7 +3558,8 @@ mod tests {
                 on[at("realised_value_per_person_day")],
                 off[at("realised_value_per_person_day")]
             );
-            assert!(on[at("terminal_value")] > off[at("terminal_value")]);
+            // Terminal value counts managers at a reference share whatever the policy's t_IC.
+            assert_eq!(on[at("terminal_value")], off[at("terminal_value")]);
         }
     }
 
