@@ -1428,19 +1428,25 @@ impl Replication<'_> {
     }
 
     fn omega(&self, p: usize) -> f64 {
+        let hours = self.people[p].hours.at(self.now);
+        self.member_rate(p, hours, self.levers.wip_limit) * self.availability(p)
+    }
+
+    /// R5's work rate of member `p` with their state now, at `hours` a week and `wip` items in
+    /// progress, before availability.
+    fn member_rate(&self, p: usize, hours: f64, wip: u32) -> f64 {
         let person = &self.people[p];
-        let team = &self.teams[person.team];
         let t = self.now;
         rules::work_rate(
             person.competence.at(t),
             rules::ramp(t - person.hired_at),
-            person.hours.at(t),
+            hours,
             self.capability_in_use(person.team),
-            team.process,
+            self.teams[person.team].process,
             person.burned_out,
             person.engagement.at(t),
-            self.levers.wip_limit,
-        ) * self.availability(p)
+            wip,
+        )
     }
 
     fn hindrance(&self, p: usize) -> f64 {
@@ -1549,20 +1555,24 @@ impl Replication<'_> {
 
     /// The manager's IC work rate now [size units per working day].
     fn manager_capacity(&self, k: usize) -> f64 {
-        let t = self.now;
-        let team = &self.teams[k];
-        team.manager.effectiveness(t)
+        self.teams[k].manager.effectiveness(self.now)
             * self.levers.time_individual
-            * rules::work_rate(
-                MANAGER_COMPETENCE,
-                1.0,
-                MANAGER_HOURS,
-                self.capability_in_use(k),
-                team.process,
-                false,
-                0.5,
-                1,
-            )
+            * self.manager_rate(k)
+    }
+
+    /// R5's work rate of a fully effective manager of team `k` working full time as an
+    /// individual contributor (competence 0.8, 45 h, engagement 0.5, one item in progress).
+    fn manager_rate(&self, k: usize) -> f64 {
+        rules::work_rate(
+            MANAGER_COMPETENCE,
+            1.0,
+            MANAGER_HOURS,
+            self.capability_in_use(k),
+            self.teams[k].process,
+            false,
+            0.5,
+            1,
+        )
     }
 
     fn accrue_manager_output(&mut self, k: usize) {
@@ -3044,37 +3054,17 @@ impl Replication<'_> {
         let t = self.now;
         let mut capacity = 0.0;
         for k in 0..self.teams.len() {
-            let team = &self.teams[k];
-            let (capability, process) = (self.capability_in_use(k), team.process);
             for p in self.members(k) {
                 let person = &self.people[p];
                 if person.present && !person.notice {
-                    capacity += rules::work_rate(
-                        person.competence.at(t),
-                        rules::ramp(t - person.hired_at),
-                        40.0,
-                        capability,
-                        process,
-                        person.burned_out,
-                        person.engagement.at(t),
-                        1,
-                    );
+                    capacity += self.member_rate(p, 40.0, 1);
                 }
             }
-            let manager = &team.manager;
+            let manager = &self.teams[k].manager;
             if manager.present && !manager.notice {
                 capacity += TERMINAL_MANAGER_IC_SHARE
                     * rules::ramp(t - manager.started)
-                    * rules::work_rate(
-                        MANAGER_COMPETENCE,
-                        1.0,
-                        MANAGER_HOURS,
-                        capability,
-                        process,
-                        false,
-                        0.5,
-                        1,
-                    );
+                    * self.manager_rate(k);
             }
         }
         self.org.terminal_value_days * capacity * self.org.value_per_person_day
