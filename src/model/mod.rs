@@ -31,6 +31,22 @@ pub struct MetricSpec {
 }
 
 impl MetricSpec {
+    /// A metric with a value from day 0.
+    pub const fn new(
+        name: &'static str,
+        label: &'static str,
+        unit: &'static str,
+        description: &'static str,
+    ) -> MetricSpec {
+        MetricSpec {
+            name,
+            label,
+            unit,
+            description,
+            undefined_reason: "",
+        }
+    }
+
     /// This metric with `reason` as its [`undefined_reason`](MetricSpec::undefined_reason).
     pub const fn undefined_because(self, reason: &'static str) -> MetricSpec {
         MetricSpec {

@@ -101,86 +101,75 @@ pub enum QueueEvent {
 }
 
 const OUTCOMES: [MetricSpec; 8] = [
-    MetricSpec {
-        name: "wait_in_queue_mean",
-        label: "Mean wait in queue",
-        unit: "working days",
-        description: "Mean wait before service of tasks arriving after warm-up (W_q).",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "wait_over_half_day_share",
-        label: "Share waiting over half a day",
-        unit: "share of tasks",
-        description: "Share of tasks arriving after warm-up that waited more than 0.5 days, P(W_q > 0.5).",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "sojourn_mean",
-        label: "Mean time in system",
-        unit: "working days",
-        description: "Mean time from arrival to completion of tasks arriving after warm-up and finished by the horizon (W).",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "number_in_system_mean",
-        label: "Mean number in system",
-        unit: "tasks",
-        description: "Time-average number of tasks waiting or in service after warm-up (L).",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "queue_length_mean",
-        label: "Mean queue length",
-        unit: "tasks",
-        description: "Time-average number of tasks waiting after warm-up (L_q).",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "arrival_rate_observed",
-        label: "Observed arrival rate",
-        unit: "tasks per working day",
-        description: "Arrivals after warm-up divided by the measured time.",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "utilization",
-        label: "Utilization",
-        unit: "share of server time",
-        description: "Time-average share of servers busy after warm-up.",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "tasks_completed",
-        label: "Tasks completed",
-        unit: "tasks",
-        description: "Tasks completed after warm-up, up to the horizon.",
-        undefined_reason: "",
-    },
+    MetricSpec::new(
+        "wait_in_queue_mean",
+        "Mean wait in queue",
+        "working days",
+        "Mean wait before service of tasks arriving after warm-up (W_q).",
+    ),
+    MetricSpec::new(
+        "wait_over_half_day_share",
+        "Share waiting over half a day",
+        "share of tasks",
+        "Share of tasks arriving after warm-up that waited more than 0.5 days, P(W_q > 0.5).",
+    ),
+    MetricSpec::new(
+        "sojourn_mean",
+        "Mean time in system",
+        "working days",
+        "Mean time from arrival to completion of tasks arriving after warm-up and finished by the horizon (W).",
+    ),
+    MetricSpec::new(
+        "number_in_system_mean",
+        "Mean number in system",
+        "tasks",
+        "Time-average number of tasks waiting or in service after warm-up (L).",
+    ),
+    MetricSpec::new(
+        "queue_length_mean",
+        "Mean queue length",
+        "tasks",
+        "Time-average number of tasks waiting after warm-up (L_q).",
+    ),
+    MetricSpec::new(
+        "arrival_rate_observed",
+        "Observed arrival rate",
+        "tasks per working day",
+        "Arrivals after warm-up divided by the measured time.",
+    ),
+    MetricSpec::new(
+        "utilization",
+        "Utilization",
+        "share of server time",
+        "Time-average share of servers busy after warm-up.",
+    ),
+    MetricSpec::new(
+        "tasks_completed",
+        "Tasks completed",
+        "tasks",
+        "Tasks completed after warm-up, up to the horizon.",
+    ),
 ];
 
 const SERIES: [MetricSpec; 3] = [
-    MetricSpec {
-        name: "number_in_system",
-        label: "Tasks in system",
-        unit: "tasks",
-        description: "Tasks waiting or in service at the grid point.",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "queue_length",
-        label: "Tasks waiting",
-        unit: "tasks",
-        description: "Tasks waiting at the grid point.",
-        undefined_reason: "",
-    },
-    MetricSpec {
-        name: "tasks_completed_cumulative",
-        label: "Tasks completed (cumulative)",
-        unit: "tasks",
-        description: "Tasks completed since day 0.",
-        undefined_reason: "",
-    },
+    MetricSpec::new(
+        "number_in_system",
+        "Tasks in system",
+        "tasks",
+        "Tasks waiting or in service at the grid point.",
+    ),
+    MetricSpec::new(
+        "queue_length",
+        "Tasks waiting",
+        "tasks",
+        "Tasks waiting at the grid point.",
+    ),
+    MetricSpec::new(
+        "tasks_completed_cumulative",
+        "Tasks completed (cumulative)",
+        "tasks",
+        "Tasks completed since day 0.",
+    ),
 ];
 
 /// The M/M/c model of a scenario: one parameter set per policy.

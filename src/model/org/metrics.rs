@@ -2,19 +2,14 @@
 
 use crate::model::MetricSpec;
 
+/// [`MetricSpec::new`], short for the tables below.
 const fn m(
     name: &'static str,
     label: &'static str,
     unit: &'static str,
     description: &'static str,
 ) -> MetricSpec {
-    MetricSpec {
-        name,
-        label,
-        unit,
-        description,
-        undefined_reason: "",
-    }
+    MetricSpec::new(name, label, unit, description)
 }
 
 /// Series metrics, recorded at every grid point (and, with [`EXTRA_OUTCOMES`], at the horizon).
