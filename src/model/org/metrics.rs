@@ -64,7 +64,7 @@ pub const SERIES: [MetricSpec; 46] = [
 
 /// Outcomes recorded only at the horizon, after the series values.
 pub const EXTRA_OUTCOMES: [MetricSpec; 47] = [
-    m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity at the horizon: R5 work rates of present staff and managers' own work at 0.008 S per person-day (MODEL-SPEC C.6)."),
+    m("terminal_value", "Terminal value", "S", "125 working days of the organization's capacity at the horizon, on its state only: R5 work rates of staff not on notice at 40 h and one item in progress, and of managers in post at a 0.30 individual-contributor share, at 0.008 S per person-day (MODEL-SPEC C.6)."),
     m("manager_output_cumulative", "Managers' own work (cumulative)", "S", "Value of the managers' individual-contributor work since day 0, part of the true value: each manager's t_IC share of a 45 h week at R5's work rate, scaled by their effectiveness (vacancy, notice, ramp) and valued at the team's alignment."),
     m("j_true_with_tv", "Net true value with terminal value", "S", "J_true plus terminal value: the objective a policy should be judged on."),
     m("turnover_annual", "Annual voluntary turnover", "share of positions per year", "Quits per position per year over the horizon."),
