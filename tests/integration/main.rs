@@ -2,10 +2,12 @@
 //!
 //! Modules: command-line behaviour and bad input, charts, the `[coefficients]` table,
 //! determinism of output files,
-//! queueing validation of the engine against closed forms, and the stylized facts.
+//! queueing validation of the engine against closed forms, and the stylized facts with their
+//! claims tested together (Holm–Bonferroni).
 
 mod bad_input;
 mod charts;
+mod claims;
 mod coefficients;
 mod common;
 mod determinism;

@@ -1,10 +1,16 @@
 //! Stylized facts of MODEL-SPEC section D as statistical tests with common random numbers.
 //!
 //! Protocol (D.0): each comparison runs the same replication indices (same seed) under every
-//! policy, so differences are paired; 95% Student-t intervals across replications; the seed,
-//! the replications and the pass rule are stated in each test. Facts are labelled as in
-//! docs/MODEL.md: *emergent* (model predictions, not tuned) or *calibration* (coefficients were
-//! tuned to them; regression guards, not evidence).
+//! policy, so differences are paired; 95% Student-t intervals across replications, or
+//! percentile-bootstrap intervals over replications; the seed, the replications and the pass
+//! rule are stated in each test. Facts are labelled as in docs/MODEL.md: *emergent* (model
+//! predictions, not tuned) or *calibration* (coefficients were tuned to them; regression
+//! guards, not evidence).
+//!
+//! Multiple testing (D.0): each fact's pass rule is a list of claims ([`Claim`]). A fact's own
+//! test asserts each claim at its 95% interval; `holm_bonferroni_across_the_stylized_facts`
+//! asserts the whole family of claims, those of the open (ignored) facts counted in it, at
+//! family-wise α = 0.05.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +21,8 @@ use orgsim::model::{self, Record};
 use orgsim::montecarlo;
 use orgsim::scenario::{self, Scenario};
 use orgsim::stats::Welford;
+
+use crate::claims::{holm_adjusted, Boot, Claim, BOOTSTRAP_RESAMPLES, FAMILY_ALPHA};
 
 /// The flagship organization with `policies` (TOML `[[policies]]` tables), monthly grid.
 fn scenario(policies: &str, seed: u64, replications: u64, horizon: u32) -> Scenario {
@@ -115,16 +123,26 @@ fn welford(values: impl IntoIterator<Item = f64>) -> Welford {
     w
 }
 
+/// The paired differences `a - b`.
+fn diffs(a: &[f64], b: &[f64]) -> Welford {
+    welford(a.iter().zip(b).map(|(x, y)| x - y))
+}
+
+/// The paired log-ratios ln(`a` / `b`).
+fn log_ratios(a: &[f64], b: &[f64]) -> Welford {
+    welford(a.iter().zip(b).map(|(x, y)| (x / y).ln()))
+}
+
 /// Mean and 95% CI of the paired differences `a - b`.
 fn paired(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let w = welford(a.iter().zip(b).map(|(x, y)| x - y));
+    let w = diffs(a, b);
     let (lo, hi) = w.ci95();
     (w.mean(), lo, hi)
 }
 
 /// Mean and 95% CI of the paired ratio `a / b`, from the paired log-ratio.
 fn paired_ratio(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
-    let w = welford(a.iter().zip(b).map(|(x, y)| (x / y).ln()));
+    let w = log_ratios(a, b);
     let (lo, hi) = w.ci95();
     (w.mean().exp(), lo.exp(), hi.exp())
 }
@@ -133,6 +151,228 @@ fn paired_ratio(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
 fn crn_factor(a: &[f64], b: &[f64]) -> f64 {
     let d = welford(a.iter().zip(b).map(|(x, y)| x - y)).variance();
     d / (welford(a.iter().copied()).variance() + welford(b.iter().copied()).variance())
+}
+
+/// A stylized fact's pass rule as claims: `name` keys it, `claims` computes them (printing the
+/// measured effects), and `open` marks a fact the model does not reproduce yet, whose test is
+/// ignored.
+struct Fact {
+    name: &'static str,
+    claims: fn() -> Vec<Claim>,
+    open: bool,
+}
+
+/// Every stylized fact of this module, in the order of MODEL-SPEC section D.
+const FACTS: &[Fact] = &[
+    Fact {
+        name: "sf03",
+        claims: sf03,
+        open: false,
+    },
+    Fact {
+        name: "sf04",
+        claims: sf04,
+        open: false,
+    },
+    Fact {
+        name: "sf04-window",
+        claims: sf04_window,
+        open: false,
+    },
+    Fact {
+        name: "sf04-signature",
+        claims: sf04_signature,
+        open: true,
+    },
+    Fact {
+        name: "sf04-sensitivity",
+        claims: sf04_sensitivity,
+        open: false,
+    },
+    Fact {
+        name: "sf05-divergence",
+        claims: sf05_divergence,
+        open: false,
+    },
+    Fact {
+        name: "sf05-levels",
+        claims: sf05_levels,
+        open: false,
+    },
+    Fact {
+        name: "sf05-crowding-out",
+        claims: sf05_crowding_out,
+        open: false,
+    },
+    Fact {
+        name: "sf06-decoupling",
+        claims: sf06_decoupling,
+        open: false,
+    },
+    Fact {
+        name: "sf06-drop",
+        claims: sf06_drop,
+        open: true,
+    },
+    Fact {
+        name: "sf06-run-down",
+        claims: sf06_run_down,
+        open: true,
+    },
+    Fact {
+        name: "sf07",
+        claims: sf07,
+        open: false,
+    },
+    Fact {
+        name: "sf08-bunching",
+        claims: sf08_bunching,
+        open: false,
+    },
+    Fact {
+        name: "sf08-audits",
+        claims: sf08_audits,
+        open: false,
+    },
+    Fact {
+        name: "sf09-measurement",
+        claims: sf09_measurement,
+        open: false,
+    },
+    Fact {
+        name: "sf09-interior",
+        claims: sf09_interior,
+        open: false,
+    },
+    Fact {
+        name: "sf11-turnover",
+        claims: sf11_turnover,
+        open: false,
+    },
+    Fact {
+        name: "sf11-gradient",
+        claims: sf11_gradient,
+        open: false,
+    },
+    Fact {
+        name: "sf11-professional",
+        claims: sf11_professional,
+        open: false,
+    },
+    Fact {
+        name: "sf11-manager",
+        claims: sf11_manager,
+        open: false,
+    },
+    Fact {
+        name: "sf12-sick-days",
+        claims: sf12_sick_days,
+        open: false,
+    },
+    Fact {
+        name: "sf12-quit-hazard",
+        claims: sf12_quit_hazard,
+        open: false,
+    },
+    Fact {
+        name: "sf12-mid-exhaustion",
+        claims: sf12_mid_exhaustion,
+        open: false,
+    },
+    Fact {
+        name: "sf12-interior",
+        claims: sf12_interior,
+        open: false,
+    },
+    Fact {
+        name: "sf12-long-hours",
+        claims: sf12_long_hours,
+        open: false,
+    },
+];
+
+/// The claims of the fact `name`, computed once per test process: the fact's own test and the
+/// Holm test read the same claims.
+fn claims_of(name: &str) -> Arc<Vec<Claim>> {
+    type Cache = Mutex<HashMap<&'static str, Arc<OnceLock<Arc<Vec<Claim>>>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let fact = FACTS
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fact {name}"));
+    let cell = CACHE
+        .get_or_init(Cache::default)
+        .lock()
+        .expect("claims cache")
+        .entry(fact.name)
+        .or_default()
+        .clone();
+    cell.get_or_init(|| Arc::new((fact.claims)())).clone()
+}
+
+/// A fact's own test: every claim passes at its 95% interval, with its point estimate.
+fn check(name: &str) {
+    let failing: Vec<String> = claims_of(name)
+        .iter()
+        .filter(|c| !c.passes_alone())
+        .map(|c| {
+            format!(
+                "{} (p = {:.2e}, point {})",
+                c.what,
+                c.p,
+                if c.point_ok { "ok" } else { "short" }
+            )
+        })
+        .collect();
+    assert!(failing.is_empty(), "failing claims: {failing:#?}");
+}
+
+/// MODEL-SPEC D.0's multiple-testing rule: Holm–Bonferroni across the suite's claims at
+/// family-wise α = 0.05. The family is every claim of every fact in [`FACTS`], the open facts'
+/// claims included (they make every threshold stricter); the validation checks of SF-01, whose
+/// intervals must contain a known value, and the CRN factors are not in it. Pass: every claim of
+/// a fact that is not open has a Holm-adjusted p-value of at most 0.05 and meets its point
+/// estimate's minimal effect. Prints the family sorted by p.
+#[test]
+fn holm_bonferroni_across_the_stylized_facts() {
+    let family: Vec<(Claim, bool)> = FACTS
+        .iter()
+        .flat_map(|f| {
+            claims_of(f.name)
+                .iter()
+                .map(|c| (c.clone(), f.open))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let p: Vec<f64> = family.iter().map(|(c, _)| c.p).collect();
+    let adjusted = holm_adjusted(&p);
+    let mut order: Vec<usize> = (0..family.len()).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    eprintln!(
+        "Holm-Bonferroni over {} claims at family-wise alpha {FAMILY_ALPHA}:",
+        family.len()
+    );
+    let mut failing = Vec::new();
+    for &i in &order {
+        let (claim, open) = &family[i];
+        let passes = adjusted[i] <= FAMILY_ALPHA && claim.point_ok;
+        let status = match (passes, open) {
+            (true, _) => "pass",
+            (false, true) => "open",
+            (false, false) => "FAIL",
+        };
+        eprintln!(
+            "  p {:.2e}  Holm {:.2e}  {status}  {}",
+            claim.p, adjusted[i], claim.what
+        );
+        if !passes && !open {
+            failing.push(claim.what.clone());
+        }
+    }
+    assert!(
+        failing.is_empty(),
+        "claims that fail under Holm-Bonferroni: {failing:#?}"
+    );
 }
 
 fn kpi_vs_balanced(seed: u64, replications: u64) -> (Scenario, Runs) {
@@ -149,6 +389,10 @@ fn kpi_vs_balanced(seed: u64, replications: u64) -> (Scenario, Runs) {
 /// KPI-heavy is not materially worse (CI lower bound of the ratio >= 0.95).
 #[test]
 fn sf03_kpi_heavy_wins_the_first_quarter_on_measured_output() {
+    check("sf03");
+}
+
+fn sf03() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(3, 200);
     let q1 = grid_index(&s, 63.0);
     let size = (
@@ -165,26 +409,34 @@ fn sf03_kpi_heavy_wins_the_first_quarter_on_measured_output() {
     );
     let (ratio, lo, hi) = paired_ratio(&size.0, &size.1);
     eprintln!("SF-03 size-weighted throughput ratio {ratio:.3} ({lo:.3} to {hi:.3})");
-    assert!(
-        lo >= 1.10 && hi <= 1.50,
-        "size-weighted ratio CI ({lo:.3}, {hi:.3}) not inside [1.10, 1.50]"
+    let log_gap = welford(
+        (0..r[0].len()).map(|i| (items.0[i] / items.1[i]).ln() - (size.0[i] / size.1[i]).ln()),
     );
-    let log_gap: Vec<f64> = (0..r[0].len())
-        .map(|i| (items.0[i] / items.1[i]).ln() - (size.0[i] / size.1[i]).ln())
-        .collect();
-    let (gap, gap_lo, _) = {
-        let w = welford(log_gap);
-        let (lo, hi) = w.ci95();
-        (w.mean(), lo, hi)
-    };
-    eprintln!("SF-03 items-minus-size log-ratio {gap:.3} (lower {gap_lo:.3})");
-    assert!(gap_lo > 0.0, "cherry-picking signature missing");
+    eprintln!(
+        "SF-03 items-minus-size log-ratio {:.3} (lower {:.3})",
+        log_gap.mean(),
+        log_gap.ci95().0
+    );
     let (v, v_lo, v_hi) = paired_ratio(&value.0, &value.1);
     eprintln!("SF-03 Q1 true value ratio {v:.3} ({v_lo:.3} to {v_hi:.3})");
-    assert!(
-        v_lo >= 0.95,
-        "Q1 true value ratio lower bound {v_lo:.3} < 0.95"
-    );
+    vec![
+        Claim::inside(
+            "SF-03 size-weighted throughput ratio inside [1.10, 1.50]",
+            &log_ratios(&size.0, &size.1),
+            1.10f64.ln(),
+            1.50f64.ln(),
+        ),
+        Claim::above(
+            "SF-03 items closed ratio above the size-weighted one (cherry-picking)",
+            &log_gap,
+            0.0,
+        ),
+        Claim::above(
+            "SF-03 Q1 true value ratio at least 0.95",
+            &log_ratios(&value.0, &value.1),
+            0.95f64.ln(),
+        ),
+    ]
 }
 
 /// SF-04 (emergent, the central hypothesis): better before worse. Seed 4, 200 paired
@@ -196,6 +448,10 @@ fn sf03_kpi_heavy_wins_the_first_quarter_on_measured_output() {
 /// (2,000 resamples of replications, stream 8) inside [42, 450].
 #[test]
 fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
+    check("sf04");
+}
+
+fn sf04() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(4, 200);
     let with_tv = (
         outcome(&r[1], "j_true_with_tv"),
@@ -204,14 +460,9 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
     let (diff, lo, hi) = paired(&with_tv.0, &with_tv.1);
     let balanced = welford(with_tv.0.iter().copied()).mean();
     eprintln!("SF-04 J_true+TV balanced - kpi-heavy {diff:.2} S ({lo:.2} to {hi:.2}); balanced {balanced:.2} S; CRN factor {:.3}", crn_factor(&with_tv.0, &with_tv.1));
-    assert!(
-        lo > 0.0 && diff >= 0.1 * balanced.abs(),
-        "balanced not ahead on J_true with TV"
-    );
     let without = (outcome(&r[1], "j_true"), outcome(&r[0], "j_true"));
     let (d2, lo2, _) = paired(&without.0, &without.1);
     eprintln!("SF-04 J_true without TV difference {d2:.2} (lower {lo2:.2})");
-    assert!(lo2 > 0.0, "sign does not hold without terminal value");
 
     let grid = s.grid();
     let crossovers: Vec<f64> = (0..r[0].len())
@@ -235,18 +486,36 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
         days.sort_by(f64::total_cmp);
         days[days.len() / 2]
     };
-    let (median, lo, hi) = bootstrap(crossovers.len(), 8, median_of);
+    let median = bootstrap(crossovers.len(), 8, median_of);
+    let (m_lo, m_hi) = median.ci();
     let mut sorted = crossovers.clone();
     sorted.sort_by(f64::total_cmp);
     eprintln!(
-        "SF-04 median crossover day {median} (CI {lo} to {hi}; quartiles {} and {})",
+        "SF-04 median crossover day {} (CI {m_lo} to {m_hi}; quartiles {} and {})",
+        median.point,
         sorted[sorted.len() / 4],
         sorted[3 * sorted.len() / 4]
     );
-    assert!(
-        (63.0..=375.0).contains(&median) && lo >= 42.0 && hi <= 450.0,
-        "median crossover {median} (CI {lo} to {hi}) outside [63, 375] or its CI outside [42, 450]"
-    );
+    vec![
+        Claim::above(
+            "SF-04 balanced ahead on J_true with TV, by at least 10% of |J_bal|",
+            &diffs(&with_tv.0, &with_tv.1),
+            0.0,
+        )
+        .and_point(diff >= 0.1 * balanced.abs()),
+        Claim::above(
+            "SF-04 balanced ahead on J_true without TV",
+            &diffs(&without.0, &without.1),
+            0.0,
+        ),
+        Claim::boot_inside(
+            "SF-04 median crossover in [63, 375] d, its CI inside [42, 450]",
+            &median,
+            42.0,
+            450.0,
+        )
+        .and_point((63.0..=375.0).contains(&median.point)),
+    ]
 }
 
 /// SF-05 (emergent part): engagement diverges. Seed 5, 200 paired replications, day 252.
@@ -254,20 +523,43 @@ fn sf04_kpi_heavy_loses_on_true_value_after_two_years() {
 /// disengaged share higher under KPI-heavy by at least 5 percentage points (CI lower bound).
 #[test]
 fn sf05_engagement_diverges_under_kpi_heavy() {
+    check("sf05-divergence");
+}
+
+fn sf05_divergence() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(5, 200);
     let g = grid_index(&s, 252.0);
-    let (d, _, hi) = paired(
+    let engagement = diffs(
         &series(&r[0], g, "engagement_mean"),
         &series(&r[1], g, "engagement_mean"),
     );
-    eprintln!("SF-05 engagement difference {d:.3} (upper {hi:.3})");
-    assert!(d <= -0.05 && hi < 0.0);
-    let (dd, lo, _) = paired(
+    eprintln!(
+        "SF-05 engagement difference {:.3} (upper {:.3})",
+        engagement.mean(),
+        engagement.ci95().1
+    );
+    let disengaged = diffs(
         &series(&r[0], g, "disengaged_share"),
         &series(&r[1], g, "disengaged_share"),
     );
-    eprintln!("SF-05 disengaged share difference {dd:.3} (lower {lo:.3})");
-    assert!(lo >= 0.05);
+    eprintln!(
+        "SF-05 disengaged share difference {:.3} (lower {:.3})",
+        disengaged.mean(),
+        disengaged.ci95().0
+    );
+    vec![
+        Claim::below(
+            "SF-05 engagement lower under KPI-heavy at day 252, by at least 0.05",
+            &engagement,
+            0.0,
+        )
+        .and_point(engagement.mean() <= -0.05),
+        Claim::above(
+            "SF-05 actively disengaged share at least 5 points higher under KPI-heavy",
+            &disengaged,
+            0.05,
+        ),
+    ]
 }
 
 /// SF-05 (calibration part): the balanced preset keeps Gallup-like levels at day 252.
@@ -275,6 +567,10 @@ fn sf05_engagement_diverges_under_kpi_heavy() {
 /// disengaged share CI inside [0.10, 0.22].
 #[test]
 fn sf05_calibration_balanced_keeps_gallup_levels() {
+    check("sf05-levels");
+}
+
+fn sf05_levels() -> Vec<Claim> {
     let s = scenario(&policy("balanced", "balanced", ""), 6, 200, 252);
     let r = run(&s);
     let g = grid_index(&s, 252.0);
@@ -283,8 +579,20 @@ fn sf05_calibration_balanced_keeps_gallup_levels() {
     let (e_lo, e_hi) = engaged.ci95();
     let (d_lo, d_hi) = disengaged.ci95();
     eprintln!("SF-05 balanced engaged {:.3} ({e_lo:.3} to {e_hi:.3}), disengaged {:.3} ({d_lo:.3} to {d_hi:.3})", engaged.mean(), disengaged.mean());
-    assert!(e_lo >= 0.26 && e_hi <= 0.40, "engaged share");
-    assert!(d_lo >= 0.10 && d_hi <= 0.22, "disengaged share");
+    vec![
+        Claim::inside(
+            "SF-05 balanced engaged share inside [0.26, 0.40] (calibration)",
+            &engaged,
+            0.26,
+            0.40,
+        ),
+        Claim::inside(
+            "SF-05 balanced actively disengaged share inside [0.10, 0.22] (calibration)",
+            &disengaged,
+            0.10,
+            0.22,
+        ),
+    ]
 }
 
 /// SF-05 (crowding out, R2 calibration): raising κ alone from 0.35 to 0.8 (all else
@@ -293,6 +601,10 @@ fn sf05_calibration_balanced_keeps_gallup_levels() {
 /// units lies inside [-0.45, -0.20].
 #[test]
 fn sf05_crowding_out_of_autonomous_motivation() {
+    check("sf05-crowding-out");
+}
+
+fn sf05_crowding_out() -> Vec<Claim> {
     let policies =
         policy("kappa-high", "balanced", "kappa = 0.8") + &policy("balanced", "balanced", "");
     let s = scenario(&policies, 7, 200, 252);
@@ -313,10 +625,12 @@ fn sf05_crowding_out_of_autonomous_motivation() {
         "SF-05 crowding out {d:.3} SD ({lo:.3} to {hi:.3}); CRN factor {:.3}",
         crn_factor(&a, &b)
     );
-    assert!(
-        lo >= -0.45 && hi <= -0.20,
-        "crowding-out CI ({lo:.3}, {hi:.3})"
-    );
+    vec![Claim::inside(
+        "SF-05 crowding out by κ 0.8 against 0.35 inside [-0.45, -0.20] SD",
+        &diffs(&a, &b),
+        -0.45,
+        -0.20,
+    )]
 }
 
 /// SF-07 (structural): effort substitution. κ from 0 to 1 in steps of 0.1, all else balanced,
@@ -327,6 +641,10 @@ fn sf05_crowding_out_of_autonomous_motivation() {
 /// quality down. Reported: the κ = 1 against κ = 0 ratio and difference.
 #[test]
 fn sf07_effort_substitution_along_kappa() {
+    check("sf07");
+}
+
+fn sf07() -> Vec<Claim> {
     let kappas: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
     let policies: String = kappas
         .iter()
@@ -353,24 +671,12 @@ fn sf07_effort_substitution_along_kappa() {
         .iter()
         .map(|p| mean_effort(p, "effort_measured"))
         .collect();
-    for i in 1..kappas.len() {
-        let (d, lo, _) = paired(&measured[i], &measured[i - 1]);
-        assert!(
-            lo > 0.0,
-            "e_M not increasing from κ={} to κ={}: {d:.4} (lower {lo:.4})",
-            kappas[i - 1],
-            kappas[i]
-        );
-    }
     let end = grid_index(&s, 63.0);
     let throughput: Vec<Vec<f64>> = r
         .iter()
         .map(|p| series(p, end, "size_completed_cumulative"))
         .collect();
-    let (ratio, lo, _) = paired_ratio(
-        &series(&r[10], end, "size_completed_cumulative"),
-        &series(&r[0], end, "size_completed_cumulative"),
-    );
+    let (ratio, lo, _) = paired_ratio(&throughput[10], &throughput[0]);
     eprintln!(
         "SF-07 size-weighted throughput κ=1 / κ=0 over days 0-63: {ratio:.3} (lower {lo:.3})"
     );
@@ -386,25 +692,33 @@ fn sf07_effort_substitution_along_kappa() {
     let (d, lo, _) = paired(&defect_rate(10), &defect_rate(0));
     eprintln!("SF-07 defects per completed item, κ=1 − κ=0 over days 0-63: {d:.4} (lower {lo:.4})");
     let defects: Vec<Vec<f64>> = (0..kappas.len()).map(defect_rate).collect();
+    let mut claims = Vec::new();
     for i in 1..kappas.len() {
+        let (dm, lo_m, _) = paired(&measured[i], &measured[i - 1]);
         let (dt, lo_t, _) = paired(&throughput[i], &throughput[i - 1]);
         let (dd, lo_d, _) = paired(&defects[i], &defects[i - 1]);
+        let step = format!("from κ {} to {}", kappas[i - 1], kappas[i]);
         eprintln!(
-            "SF-07 κ {} to {}: throughput {dt:+.1} (lower {lo_t:.1}), defects per item {dd:+.4} (lower {lo_d:.4})",
-            kappas[i - 1],
-            kappas[i]
+            "SF-07 {step}: e_M {dm:+.4} (lower {lo_m:.4}), throughput {dt:+.1} (lower {lo_t:.1}), \
+             defects per item {dd:+.4} (lower {lo_d:.4})"
         );
-        assert!(
-            lo_t > 0.0,
-            "throughput does not rise from κ={}",
-            kappas[i - 1]
-        );
-        assert!(
-            lo_d > 0.0,
-            "defect probability does not rise from κ={}",
-            kappas[i - 1]
-        );
+        claims.push(Claim::above(
+            format!("SF-07 e_M rises {step}"),
+            &diffs(&measured[i], &measured[i - 1]),
+            0.0,
+        ));
+        claims.push(Claim::above(
+            format!("SF-07 size-weighted throughput rises {step}"),
+            &diffs(&throughput[i], &throughput[i - 1]),
+            0.0,
+        ));
+        claims.push(Claim::above(
+            format!("SF-07 defects per item rise {step}"),
+            &diffs(&defects[i], &defects[i - 1]),
+            0.0,
+        ));
     }
+    claims
 }
 
 /// SF-11 (calibration plus consistency): balanced annual voluntary turnover CI inside
@@ -412,6 +726,10 @@ fn sf07_effort_substitution_along_kappa() {
 /// 200 paired replications, 500 days.
 #[test]
 fn sf11_turnover_levels() {
+    check("sf11-turnover");
+}
+
+fn sf11_turnover() -> Vec<Claim> {
     let (_, r) = kpi_vs_balanced(11, 200);
     let balanced = welford(outcome(&r[1], "turnover_annual"));
     let (lo, hi) = balanced.ci95();
@@ -419,16 +737,27 @@ fn sf11_turnover_levels() {
         "SF-11 balanced turnover {:.4} ({lo:.4} to {hi:.4})",
         balanced.mean()
     );
-    assert!(
-        lo >= 0.09 && hi <= 0.15,
-        "balanced turnover CI ({lo:.4}, {hi:.4})"
-    );
     let (d, d_lo, _) = paired(
         &outcome(&r[0], "turnover_annual"),
         &outcome(&r[1], "turnover_annual"),
     );
     eprintln!("SF-11 KPI-heavy minus balanced {d:.4} (lower {d_lo:.4})");
-    assert!(d_lo >= 0.02);
+    vec![
+        Claim::inside(
+            "SF-11 balanced annual turnover inside [9%, 15%] (calibration)",
+            &balanced,
+            0.09,
+            0.15,
+        ),
+        Claim::above(
+            "SF-11 KPI-heavy turnover at least 2 points higher",
+            &diffs(
+                &outcome(&r[0], "turnover_annual"),
+                &outcome(&r[1], "turnover_annual"),
+            ),
+            0.02,
+        ),
+    ]
 }
 
 /// Per-team outcome `metric` (a [`TEAM_OUTCOMES`] name) of the `teams` teams:
@@ -450,22 +779,22 @@ fn team_outcome(records: &[Record], teams: usize, metric: &str) -> Vec<Vec<f64>>
         .collect()
 }
 
-/// Percentile bootstrap over replications: the statistic of all `n` replications, and the
-/// 2.5% and 97.5% points of 2,000 resamples of replications (with replacement) drawn from
+/// Percentile bootstrap over replications: the statistic of all `n` replications, and its
+/// values on [`BOOTSTRAP_RESAMPLES`] resamples of replications (with replacement) drawn from
 /// stream `stream` of bootstrap seed 2026.
-fn bootstrap(n: usize, stream: u64, statistic: impl Fn(&[usize]) -> f64) -> (f64, f64, f64) {
+fn bootstrap(n: usize, stream: u64, statistic: impl Fn(&[usize]) -> f64) -> Boot {
     use rand::Rng;
     let all: Vec<usize> = (0..n).collect();
     let point = statistic(&all);
     let mut rng = orgsim::random::Streams::new(2026, 0).stream(0, stream);
-    let mut draws: Vec<f64> = (0..2000)
+    let mut rows = vec![0; n];
+    let draws: Vec<f64> = (0..BOOTSTRAP_RESAMPLES)
         .map(|_| {
-            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            rows.iter_mut().for_each(|i| *i = rng.random_range(0..n));
             statistic(&rows)
         })
         .collect();
-    draws.sort_by(f64::total_cmp);
-    (point, draws[49], draws[1949])
+    Boot::new(point, draws)
 }
 
 /// Ratio of two pooled sums over the rows: Σ num / Σ den.
@@ -509,24 +838,34 @@ fn quartile_gradient(records: &[Record], teams: usize, rows: &[usize]) -> (f64, 
 /// section 4).
 #[test]
 fn sf11_engagement_gradient_in_turnover() {
+    check("sf11-gradient");
+}
+
+fn sf11_gradient() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(11, 200);
+    assert_eq!(s.policy_names()[1], "balanced");
     let teams = 6;
     let n = r[1].len();
-    let mut lo_hi = (0.0, 0.0);
+    let mut claims = Vec::new();
     for (p, name) in [(0, "kpi-heavy"), (1, "balanced")] {
-        let (reduction, lo, hi) = bootstrap(n, 3, |rows| quartile_gradient(&r[p], teams, rows).0);
+        let reduction = bootstrap(n, 3, |rows| quartile_gradient(&r[p], teams, rows).0);
+        let (lo, hi) = reduction.ci();
         let (_, top, bottom) = quartile_gradient(&r[p], teams, &(0..n).collect::<Vec<_>>());
         eprintln!(
-            "SF-11 {name}: turnover top-engagement quartile {top:.4}/yr, bottom {bottom:.4}/yr; reduction {reduction:.3} ({lo:.3} to {hi:.3})"
+            "SF-11 {name}: turnover top-engagement quartile {top:.4}/yr, bottom {bottom:.4}/yr; reduction {:.3} ({lo:.3} to {hi:.3})",
+            reduction.point
         );
-        lo_hi = (lo, hi);
+        if name == "balanced" {
+            claims.push(Claim::boot_inside(
+                "SF-11 balanced turnover of the top engagement quartile 20% to 55% below the \
+                 bottom's (calibration)",
+                &reduction,
+                0.20,
+                0.55,
+            ));
+        }
     }
-    assert_eq!(s.policy_names()[1], "balanced");
-    let (lo, hi) = lo_hi;
-    assert!(
-        lo >= 0.20 && hi <= 0.55,
-        "balanced quartile reduction CI ({lo:.3}, {hi:.3}) not inside [0.20, 0.55]"
-    );
+    claims
 }
 
 /// The mean replacement cost per leaver pooled over the rows [S]: every leaver's notice,
@@ -559,25 +898,33 @@ fn pooled_replacement_cost(records: &[Record], rows: &[usize]) -> [f64; 5] {
 /// default; manager leavers are costed by `sf11_replacement_cost_per_manager_leaver`.
 #[test]
 fn sf11_replacement_cost_per_professional_leaver() {
+    check("sf11-professional");
+}
+
+fn sf11_professional() -> Vec<Claim> {
     let (_, r) = kpi_vs_balanced(11, 200);
     let n = r[1].len();
     let all: Vec<usize> = (0..n).collect();
-    let mut lo_hi = (0.0, 0.0);
+    let mut claims = Vec::new();
     for (p, name) in [(0, "kpi-heavy"), (1, "balanced")] {
         let [notice, vacancy, ramp, hiring, total] = pooled_replacement_cost(&r[p], &all);
-        let (_, lo, hi) = bootstrap(n, 4, |rows| pooled_replacement_cost(&r[p], rows)[4]);
+        let cost = bootstrap(n, 4, |rows| pooled_replacement_cost(&r[p], rows)[4]);
+        let (lo, hi) = cost.ci();
         let value = welford(outcome(&r[p], "realised_value_per_person_day")).mean();
         eprintln!(
             "SF-11 {name}: replacement cost per leaver {total:.3} S ({lo:.3} to {hi:.3}): notice {notice:.3}, vacancy {vacancy:.3}, ramp {ramp:.3}, hiring {hiring:.3}; realised value {:.2} S per person-year",
             value * 250.0
         );
-        lo_hi = (lo, hi);
+        if name == "balanced" {
+            claims.push(Claim::boot_inside(
+                "SF-11 balanced replacement cost per professional leaver inside [0.5, 1.5] S",
+                &cost,
+                0.5,
+                1.5,
+            ));
+        }
     }
-    let (lo, hi) = lo_hi;
-    assert!(
-        lo >= 0.5 && hi <= 1.5,
-        "balanced replacement cost CI ({lo:.3}, {hi:.3}) not inside [0.5, 1.5] S"
-    );
+    claims
 }
 
 /// Paired runs of `preset` with manager exits on (`manager_quit_factor = 1`) and off, same seeds:
@@ -616,16 +963,21 @@ fn manager_replacement_cost(on: &[Record], off: &[Record], rows: &[usize], metri
 /// successor's fee (docs/MODEL.md, R15). Not tuned.
 #[test]
 fn sf11_replacement_cost_per_manager_leaver() {
-    let mut lo_hi = (0.0, 0.0);
+    check("sf11-manager");
+}
+
+fn sf11_manager() -> Vec<Claim> {
+    let mut claims = Vec::new();
     for preset in ["kpi-heavy", "balanced"] {
         let [on, off] = manager_exits_on_and_off(preset, 15, 200);
         let n = on.len();
         let all: Vec<usize> = (0..n).collect();
         let exits = outcome(&on, "manager_quits_cumulative");
         let total_exits: f64 = exits.iter().sum();
-        let (cost, lo, hi) = bootstrap(n, 7, |rows| {
+        let boot = bootstrap(n, 7, |rows| {
             manager_replacement_cost(&on, &off, rows, "j_true_with_tv")
         });
+        let (cost, (lo, hi)) = (boot.point, boot.ci());
         // J_true = true value − wages − hiring, so the wages saved per exit follow.
         let per_exit = |metric: &str| manager_replacement_cost(&on, &off, &all, metric);
         let (without_tv, value, hiring) = (
@@ -642,13 +994,16 @@ fn sf11_replacement_cost_per_manager_leaver() {
             welford(outcome(&on, "turnover_annual")).mean(),
             welford(outcome(&off, "turnover_annual")).mean(),
         );
-        lo_hi = (lo, hi);
+        if preset == "balanced" {
+            claims.push(Claim::boot_inside(
+                "SF-11 balanced replacement cost per manager leaver inside [1.2, 3.0] S",
+                &boot,
+                1.2,
+                3.0,
+            ));
+        }
     }
-    let (lo, hi) = lo_hi;
-    assert!(
-        lo >= 1.2 && hi <= 3.0,
-        "balanced manager replacement cost CI ({lo:.3}, {hi:.3}) not inside [1.2, 3.0] S"
-    );
+    claims
 }
 
 /// Pooled rate ratio, burned-out over other staff, of `events` per person-day of `exposure`
@@ -672,24 +1027,33 @@ fn burnout_rate_ratio(records: &[Record], events: &str, exposure: &str, rows: &[
 /// likely to take a sick day).
 #[test]
 fn sf12_calibration_sick_day_ratio_burned_out_vs_other() {
+    check("sf12-sick-days");
+}
+
+fn sf12_sick_days() -> Vec<Claim> {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 12, 200, 500);
     let r = run(&s);
     let n = r[0].len();
-    let (ratio, lo, hi) = bootstrap(n, 5, |rows| {
+    let ratio = bootstrap(n, 5, |rows| {
         burnout_rate_ratio(&r[0], "sick_spells", "sick_exposure", rows)
     });
+    let (lo, hi) = ratio.ci();
     // Reported, not tested: sick days per present person-day, lower because burnout leave
     // takes burned-out staff out of the risk set.
-    let (days, days_lo, days_hi) = bootstrap(n, 5, |rows| {
+    let days = bootstrap(n, 5, |rows| {
         burnout_rate_ratio(&r[0], "sick_days", "present_days", rows)
     });
+    let (days_lo, days_hi) = days.ci();
     eprintln!(
-        "SF-12 sickness absences per person-day at risk, burned out / other: {ratio:.3} ({lo:.3} to {hi:.3}); sick days per present person-day: {days:.3} ({days_lo:.3} to {days_hi:.3})"
+        "SF-12 sickness absences per person-day at risk, burned out / other: {:.3} ({lo:.3} to {hi:.3}); sick days per present person-day: {:.3} ({days_lo:.3} to {days_hi:.3})",
+        ratio.point, days.point
     );
-    assert!(
-        lo >= 1.4 && hi <= 1.9,
-        "sick-day ratio CI ({lo:.3}, {hi:.3}) not inside [1.4, 1.9]"
-    );
+    vec![Claim::boot_inside(
+        "SF-12 sickness absence rate ratio, burned out / other, inside [1.4, 1.9] (calibration)",
+        &ratio,
+        1.4,
+        1.9,
+    )]
 }
 
 /// SF-12 calibration check: the quit-hazard ratio for burned-out vs other staff is in
@@ -700,17 +1064,27 @@ fn sf12_calibration_sick_day_ratio_burned_out_vs_other() {
 /// of burned-out staff's lower engagement and trust in the hazard's other terms.
 #[test]
 fn sf12_calibration_quit_hazard_ratio_burned_out_vs_other() {
+    check("sf12-quit-hazard");
+}
+
+fn sf12_quit_hazard() -> Vec<Claim> {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 12, 200, 500);
     let r = run(&s);
     let n = r[0].len();
-    let (ratio, lo, hi) = bootstrap(n, 6, |rows| {
+    let ratio = bootstrap(n, 6, |rows| {
         burnout_rate_ratio(&r[0], "quits", "quit_exposure", rows)
     });
-    eprintln!("SF-12 quit hazard, burned out / other: {ratio:.3} ({lo:.3} to {hi:.3})");
-    assert!(
-        lo >= 1.5 && hi <= 3.0,
-        "quit-hazard ratio CI ({lo:.3}, {hi:.3}) not inside [1.5, 3.0]"
+    let (lo, hi) = ratio.ci();
+    eprintln!(
+        "SF-12 quit hazard, burned out / other: {:.3} ({lo:.3} to {hi:.3})",
+        ratio.point
     );
+    vec![Claim::boot_inside(
+        "SF-12 quit hazard ratio, burned out / other, inside [1.5, 3.0] (calibration)",
+        &ratio,
+        1.5,
+        3.0,
+    )]
 }
 
 fn kappa_sweep(kpi_set: &str, seed: u64, replications: u64, horizon: u32) -> (Scenario, Runs) {
@@ -762,21 +1136,41 @@ fn j_along_kappa(kpi_set: &str) -> (Vec<Vec<f64>>, Vec<f64>, usize) {
 /// (Baker: b* ∝ cos θ).
 #[test]
 fn sf09_measurement_pays_and_alignment_matters() {
+    check("sf09-measurement");
+}
+
+fn sf09_measurement() -> Vec<Claim> {
     let (j, _, best) = j_along_kappa("value-weighted");
     let (d0, lo0, _) = paired(&j[best], &j[0]);
     eprintln!("SF-09 value-weighted J(k*) - J(0) = {d0:.2} (lower {lo0:.2})");
-    assert!(lo0 > 0.0);
     let (ji, _, best_i) = j_along_kappa("items-closed");
     let (d, lo, _) = paired(&j[best], &ji[best_i]);
     eprintln!("SF-09 best value-weighted - best items-closed {d:.2} (lower {lo:.2})");
-    assert!(lo > 0.0, "alignment does not pay");
-    let (shift, shift_lo, shift_hi) = bootstrap(j[0].len(), 12, |rows| {
+    let shift = bootstrap(j[0].len(), 12, |rows| {
         smooth_argmax_kappa(&j, rows) - smooth_argmax_kappa(&ji, rows)
     });
+    let (shift_lo, shift_hi) = shift.ci();
     eprintln!(
-        "SF-09 fitted kappa* value-weighted - items-closed {shift:.3} ({shift_lo:.3} to {shift_hi:.3})"
+        "SF-09 fitted kappa* value-weighted - items-closed {:.3} ({shift_lo:.3} to {shift_hi:.3})",
+        shift.point
     );
-    assert!(shift_lo > 0.0, "the items-closed optimum is not lower");
+    vec![
+        Claim::above(
+            "SF-09 measuring pays: value-weighted J at the best κ above J at κ = 0",
+            &diffs(&j[best], &j[0]),
+            0.0,
+        ),
+        Claim::above(
+            "SF-09 alignment pays: best J value-weighted above best J items-closed",
+            &diffs(&j[best], &ji[best_i]),
+            0.0,
+        ),
+        Claim::boot_above(
+            "SF-09 the fitted κ* is lower with the items-closed KPI",
+            &shift,
+            0.0,
+        ),
+    ]
 }
 
 /// The κ that maximizes a least-squares quadratic in κ through the mean J of `rows` at
@@ -825,9 +1219,14 @@ fn smooth_argmax_kappa(j: &[Vec<f64>], rows: &[usize]) -> f64 {
 /// rushing at κ·P (R9), and moves with the felt-pressure memory (docs/MODEL.md).
 #[test]
 fn sf09_interior_optimum_in_kpi_intensity() {
+    check("sf09-interior");
+}
+
+fn sf09_interior() -> Vec<Claim> {
     let (j, means, _) = j_along_kappa("value-weighted");
     let n = j[0].len();
-    let (kappa_star, lo, hi) = bootstrap(n, 11, |rows| smooth_argmax_kappa(&j, rows));
+    let fitted = bootstrap(n, 11, |rows| smooth_argmax_kappa(&j, rows));
+    let (kappa_star, (lo, hi)) = (fitted.point, fitted.ci());
     let nearest = (kappa_star * 10.0).round() as usize;
     let (d0, lo0, _) = paired(&j[nearest], &j[0]);
     let (d1, lo1, _) = paired(&j[nearest], &j[10]);
@@ -838,11 +1237,24 @@ fn sf09_interior_optimum_in_kpi_intensity() {
         nearest as f64 / 10.0,
         means[10]
     );
-    assert!(
-        lo >= 0.15 && hi <= 0.60,
-        "kappa* {kappa_star:.3} (CI {lo:.3} to {hi:.3}) not inside [0.15, 0.60]"
-    );
-    assert!(lo0 > 0.0 && lo1 > 0.0);
+    vec![
+        Claim::boot_inside(
+            "SF-09 fitted κ* of the value-weighted KPI inside [0.15, 0.60]",
+            &fitted,
+            0.15,
+            0.60,
+        ),
+        Claim::above(
+            "SF-09 J at the grid κ nearest κ* above J at κ = 0",
+            &diffs(&j[nearest], &j[0]),
+            0.0,
+        ),
+        Claim::above(
+            "SF-09 J at the grid κ nearest κ* above J at κ = 1",
+            &diffs(&j[nearest], &j[10]),
+            0.0,
+        ),
+    ]
 }
 
 /// The SF-12 hours-cap sweep under KPI-heavy pressure, one year (seed 12, 200 paired
@@ -895,35 +1307,58 @@ fn peak_cap_over(values: &[Vec<f64>], rows: &[usize]) -> usize {
 /// prevalence rises at every step of the cap (adjacent paired CIs above 0).
 #[test]
 fn sf12_interior_optimal_hours_cap() {
+    check("sf12-interior");
+}
+
+fn sf12_interior() -> Vec<Claim> {
     let (caps, r, throughput) = hours_cap_sweep();
     let n = throughput[0].len();
     let peak = peak_cap(&throughput);
-    let (_, peak_lo, peak_hi) = bootstrap(n, 9, |rows| caps[peak_cap_over(&throughput, rows)]);
+    let peak_boot = bootstrap(n, 9, |rows| caps[peak_cap_over(&throughput, rows)]);
+    let (peak_lo, peak_hi) = peak_boot.ci();
     eprintln!(
         "SF-12 throughput peaks at {} h (CI {peak_lo} to {peak_hi})",
         caps[peak]
     );
-    assert!(
-        (42.5..=50.0).contains(&caps[peak]) && peak_lo >= 42.5 && peak_hi <= 50.0,
-        "throughput peak at {} (CI {peak_lo} to {peak_hi})",
-        caps[peak]
-    );
     let j: Vec<Vec<f64>> = r.iter().map(|p| outcome(p, "j_true_with_tv")).collect();
     let j_peak = peak_cap(&j);
-    let (_, j_lo, j_hi) = bootstrap(n, 10, |rows| caps[peak_cap_over(&j, rows)]);
+    let j_boot = bootstrap(n, 10, |rows| caps[peak_cap_over(&j, rows)]);
+    let (j_lo, j_hi) = j_boot.ci();
     eprintln!("SF-12 J_true + TV peak CI {j_lo} to {j_hi} h");
-    assert!(j_lo >= 42.5 && j_hi <= 50.0, "J peak CI {j_lo} to {j_hi}");
     let (d, lo, _) = paired(&j[j_peak], &j[caps.len() - 1]);
     eprintln!(
         "SF-12 J_true + TV peaks at {} h; J(peak) - J(60 h) {d:.2} S (lower {lo:.2})",
         caps[j_peak]
     );
-    assert!((42.5..=50.0).contains(&caps[j_peak]));
-    assert!(lo > 0.0);
+    let mut claims = vec![
+        Claim::boot_inside(
+            "SF-12 size-weighted throughput peaks at a cap in [42.5, 50] h",
+            &peak_boot,
+            42.5,
+            50.0,
+        )
+        .and_point((42.5..=50.0).contains(&caps[peak])),
+        Claim::boot_inside(
+            "SF-12 J_true + TV peaks at a cap in [42.5, 50] h",
+            &j_boot,
+            42.5,
+            50.0,
+        )
+        .and_point((42.5..=50.0).contains(&caps[j_peak])),
+        Claim::above(
+            "SF-12 J_true + TV at its peak above J at 60 h",
+            &diffs(&j[j_peak], &j[caps.len() - 1]),
+            0.0,
+        ),
+    ];
     let burnout = |i: usize| outcome(&r[i], "burnout_share");
     let (d, lo, _) = paired(&burnout(caps.len() - 1), &burnout(0));
     eprintln!("SF-12 burnout 60 h - 40 h {d:.3} (lower {lo:.3})");
-    assert!(lo > 0.0);
+    claims.push(Claim::above(
+        "SF-12 burnout higher at 60 h than at 40 h",
+        &diffs(&burnout(caps.len() - 1), &burnout(0)),
+        0.0,
+    ));
     for i in 1..caps.len() {
         let (d, lo, _) = paired(&burnout(i), &burnout(i - 1));
         eprintln!(
@@ -931,8 +1366,17 @@ fn sf12_interior_optimal_hours_cap() {
             caps[i],
             caps[i - 1]
         );
-        assert!(lo > 0.0, "burnout does not rise from {} h", caps[i - 1]);
+        claims.push(Claim::above(
+            format!(
+                "SF-12 burnout rises from {} h to {} h",
+                caps[i - 1],
+                caps[i]
+            ),
+            &diffs(&burnout(i), &burnout(i - 1)),
+            0.0,
+        ));
     }
+    claims
 }
 
 /// SF-12 (emergent): size-weighted throughput at a 60 h cap is below the peak (paired CI above
@@ -940,11 +1384,19 @@ fn sf12_interior_optimal_hours_cap() {
 /// leave and defects (R9) enough within a year to cost more output than they add.
 #[test]
 fn sf12_long_hours_cap_costs_throughput() {
+    check("sf12-long-hours");
+}
+
+fn sf12_long_hours() -> Vec<Claim> {
     let (_, _, throughput) = hours_cap_sweep();
     let peak = peak_cap(&throughput);
     let (d, lo, _) = paired(&throughput[peak], &throughput[throughput.len() - 1]);
     eprintln!("SF-12 throughput peak - 60 h {d:.1} (lower {lo:.1})");
-    assert!(lo > 0.0, "60 h not below the peak");
+    vec![Claim::above(
+        "SF-12 size-weighted throughput at 60 h below its peak",
+        &diffs(&throughput[peak], &throughput[throughput.len() - 1]),
+        0.0,
+    )]
 }
 
 /// SF-12 (calibration): under a mid policy, the share of staff with exhaustion of 0.5 or more
@@ -954,6 +1406,10 @@ fn sf12_long_hours_cap_costs_throughput() {
 /// Seed 13, 200 replications. Pass: the 95% t-interval lies inside the band.
 #[test]
 fn sf12_calibration_exhaustion_under_a_mid_policy() {
+    check("sf12-mid-exhaustion");
+}
+
+fn sf12_mid_exhaustion() -> Vec<Claim> {
     let mid = "[[policies]]\nname = \"mid\"\npreset = \"balanced\"\ntoward = \"kpi-heavy\"\nweight = 0.4444444444444444\n";
     let s = scenario(mid, 13, 200, 252);
     let r = run(&s);
@@ -963,7 +1419,12 @@ fn sf12_calibration_exhaustion_under_a_mid_policy() {
         "SF-12 mid-policy share with x >= 0.5: {:.3} ({lo:.3} to {hi:.3})",
         high.mean()
     );
-    assert!(lo >= 0.15 && hi <= 0.30);
+    vec![Claim::inside(
+        "SF-12 mid-policy share with exhaustion of 0.5 or more inside [15%, 30%] (calibration)",
+        &high,
+        0.15,
+        0.30,
+    )]
 }
 
 /// Common random numbers keep nearby policies in step (MODEL-SPEC D.0): balanced against
@@ -992,12 +1453,20 @@ fn crn_keeps_nearby_policies_in_step() {
 #[test]
 #[ignore = "fails in the current calibration: KPI-heavy closes 91.7 fewer items in days 441-500 (lower -96.0), its reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {
+    check("sf04-signature");
+}
+
+fn sf04_signature() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(4, 200);
     let (late, end) = (grid_index(&s, 441.0), s.grid().len() - 1);
     let items = |p: usize| increase(&r[p], late, end, "items_closed_cumulative");
     let (d, lo, _) = paired(&items(0), &items(1));
     eprintln!("SF-04 late items closed KPI-heavy - balanced {d:.1} (lower {lo:.1})");
-    assert!(lo >= 0.0);
+    vec![Claim::above(
+        "SF-04 KPI-heavy closes more items than balanced in days 441-500",
+        &diffs(&items(0), &items(1)),
+        0.0,
+    )]
 }
 
 /// SF-04's Goodhart signature where the model shows it: the window in which the dashboard and
@@ -1011,6 +1480,10 @@ fn sf04_goodhart_signature_late_reported_output() {
 /// trailing-quarter items stay below balanced's to the horizon.
 #[test]
 fn sf04_goodhart_window_in_the_first_year() {
+    check("sf04-window");
+}
+
+fn sf04_window() -> Vec<Claim> {
     let (s, r) = kpi_vs_balanced(4, 200);
     let grid = s.grid();
     let at = |p: usize, day: f64, metric: &str| series(&r[p], grid_index(&s, day), metric);
@@ -1022,7 +1495,7 @@ fn sf04_goodhart_window_in_the_first_year() {
         .map(|q| f64::from(q) * 63.0)
         .filter(|&d| d <= grid[grid.len() - 1])
         .collect();
-    let mut third_quarter = (0.0, 0.0);
+    let mut claims = Vec::new();
     for &end in &ends {
         let (items, items_lo, items_hi) = paired(&quarter_items(0, end), &quarter_items(1, end));
         let (lead, lead_lo, lead_hi) = paired(&at(1, end, "j_true"), &at(0, end, "j_true"));
@@ -1031,7 +1504,16 @@ fn sf04_goodhart_window_in_the_first_year() {
              cumulative J_true balanced - KPI-heavy {lead:+.2} S ({lead_lo:+.2} to {lead_hi:+.2})"
         );
         if end == 189.0 {
-            third_quarter = (items_lo, lead_lo);
+            claims.push(Claim::above(
+                "SF-04 KPI-heavy closes more items in days 126-189",
+                &diffs(&quarter_items(0, end), &quarter_items(1, end)),
+                0.0,
+            ));
+            claims.push(Claim::above(
+                "SF-04 balanced ahead on cumulative J_true by day 189",
+                &diffs(&at(1, end, "j_true"), &at(0, end, "j_true")),
+                0.0,
+            ));
         }
     }
     let n = r[0].len();
@@ -1056,20 +1538,22 @@ fn sf04_goodhart_window_in_the_first_year() {
         crossovers[n / 4],
         crossovers[3 * n / 4]
     );
-    let (items_lo, lead_lo) = third_quarter;
-    assert!(
-        items_lo > 0.0,
-        "KPI-heavy not ahead on items closed in days 126-189"
-    );
-    assert!(lead_lo > 0.0, "balanced not ahead on true value by day 189");
+    assert_eq!(claims.len(), 2, "the quarter to day 189 is on the grid");
+    claims
 }
 
-/// Balanced's paired lead over KPI-heavy (policies 1 and 0 of `runs`) on `metric`: mean and
-/// 95% CI, and the absolute value of balanced's mean of `metric`.
-fn balanced_lead(runs: &Runs, metric: &str) -> ((f64, f64, f64), f64) {
+/// Balanced's paired lead over KPI-heavy (policies 1 and 0 of `runs`) on `metric`, and the
+/// absolute value of balanced's mean of `metric`.
+fn balanced_lead(runs: &Runs, metric: &str) -> (Welford, f64) {
     let balanced = outcome(&runs[1], metric);
-    let lead = paired(&balanced, &outcome(&runs[0], metric));
+    let lead = diffs(&balanced, &outcome(&runs[0], metric));
     (lead, welford(balanced).mean().abs())
+}
+
+/// Mean and 95% CI of `w`.
+fn mean_ci(w: &Welford) -> (f64, f64, f64) {
+    let (lo, hi) = w.ci95();
+    (w.mean(), lo, hi)
 }
 
 /// SF-04 fails where the theory says it should (MODEL-SPEC D.1 sensitivity requirement). SF-04
@@ -1086,32 +1570,47 @@ fn balanced_lead(runs: &Runs, metric: &str) -> ((f64, f64, f64), f64) {
 ///     (docs/MODEL.md, "Terminal value and rushing as MODEL-SPEC writes them").
 #[test]
 fn sf04_fails_on_short_horizons_and_with_aligned_audited_kpis() {
+    check("sf04-sensitivity");
+}
+
+fn sf04_sensitivity() -> Vec<Claim> {
     let both = |levers: &str| {
         policy("kpi-heavy", "kpi-heavy", levers) + &policy("balanced", "balanced", "")
     };
+    let mut claims = Vec::new();
     for (days, holds) in [(42, false), (126, true)] {
         let r = run(&scenario(&both(""), 41, 100, days));
-        let ((d, lo, hi), balanced) = balanced_lead(&r, "j_true_with_tv");
-        let ((d0, lo0, hi0), _) = balanced_lead(&r, "j_true");
+        let (lead, balanced) = balanced_lead(&r, "j_true_with_tv");
+        let (lead0, _) = balanced_lead(&r, "j_true");
+        let ((d, lo, hi), (d0, lo0, hi0)) = (mean_ci(&lead), mean_ci(&lead0));
         eprintln!(
             "SF-04 over {days} days: balanced - KPI-heavy {d:.2} S ({lo:.2} to {hi:.2}), \
              {:.1}% of |J_bal| {balanced:.2} S; without TV {d0:.2} ({lo0:.2} to {hi0:.2})",
             100.0 * d / balanced
         );
         if holds {
-            assert!(
-                lo > 0.1 * balanced && lo0 > 0.0,
-                "SF-04 does not hold over {days} days"
-            );
+            claims.push(Claim::above(
+                format!("SF-04 holds over {days} days: lead with TV above 10% of |J_bal|"),
+                &lead,
+                0.1 * balanced,
+            ));
+            claims.push(Claim::above(
+                format!("SF-04 holds over {days} days: lead without TV above 0"),
+                &lead0,
+                0.0,
+            ));
         } else {
-            assert!(
-                hi < 0.1 * balanced,
-                "SF-04's 10% rule still holds over {days} days"
-            );
-            assert!(
-                lo0 > -0.25 && hi0 < 0.25,
-                "the styles are not level without TV over {days} days"
-            );
+            claims.push(Claim::below(
+                format!("SF-04 fails over {days} days: lead with TV below 10% of |J_bal|"),
+                &lead,
+                0.1 * balanced,
+            ));
+            claims.push(Claim::inside(
+                format!("SF-04 fails over {days} days: level without TV (within ±0.25 S)"),
+                &lead0,
+                -0.25,
+                0.25,
+            ));
         }
     }
 
@@ -1122,22 +1621,31 @@ fn sf04_fails_on_short_horizons_and_with_aligned_audited_kpis() {
             both("kpi_set = \"value-weighted\"\naudit_probability = 0.5")
         );
         let r = run(&scenario::parse(Path::new("sf.toml"), &text).unwrap());
-        let ((d, lo, hi), balanced) = balanced_lead(&r, "j_true_with_tv");
-        let ((d0, lo0, hi0), _) = balanced_lead(&r, "j_true");
+        let (lead, balanced) = balanced_lead(&r, "j_true_with_tv");
+        let (lead0, _) = balanced_lead(&r, "j_true");
+        let ((d, lo, hi), (d0, lo0, hi0)) = (mean_ci(&lead), mean_ci(&lead0));
         eprintln!(
             "SF-04 over {days} days, no quality dimension, aligned audited KPI: balanced - \
              KPI-heavy {d:.2} S ({lo:.2} to {hi:.2}), {:.1}% of |J_bal| {balanced:.2} S; \
              without TV {d0:.2} ({lo0:.2} to {hi0:.2})",
             100.0 * d / balanced
         );
-        assert!(hi0 < 0.0, "KPI-heavy not ahead on J_true over {days} days");
+        claims.push(Claim::below(
+            format!(
+                "SF-04 fails over {days} days with no quality dimension and an aligned audited \
+                 KPI: KPI-heavy ahead on J_true without TV"
+            ),
+            &lead0,
+            0.0,
+        ));
     }
+    claims
 }
 
-/// Percentile bootstrap (2,000 resamples of replications, seed 2026) of the bunching excess
-/// B_reported / B_true, with B = #{gap in [0, 0.02)} / #{gap in [-0.02, 0)} pooled over
+/// Percentile bootstrap (resamples of replications, seed 2026, stream 0) of the bunching
+/// excess B_reported / B_true, with B = #{gap in [0, 0.02)} / #{gap in [-0.02, 0)} pooled over
 /// replications.
-fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
+fn bunching_excess(records: &[Record]) -> Boot {
     let cols: Vec<Vec<f64>> = [
         "reported_gaps_just_above",
         "reported_gaps_just_below",
@@ -1165,18 +1673,34 @@ fn bunching_excess(records: &[Record]) -> (f64, f64, f64) {
 /// detectable misreport (G3) has its 95% t-interval inside [5%, 35%].
 #[test]
 fn sf08_bunching_just_above_targets() {
+    check("sf08-bunching");
+}
+
+fn sf08_bunching() -> Vec<Claim> {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 8, 200, 500);
     let r = run(&s);
-    let (b, lo, hi) = bunching_excess(&r[0]);
-    eprintln!("SF-08 bunching excess KPI-heavy {b:.2} ({lo:.2} to {hi:.2}); misreports per replication {:.1}", welford(outcome(&r[0], "misreports_cumulative")).mean());
-    assert!(lo > 1.5);
+    let excess = bunching_excess(&r[0]);
+    let (lo, hi) = excess.ci();
+    eprintln!("SF-08 bunching excess KPI-heavy {:.2} ({lo:.2} to {hi:.2}); misreports per replication {:.1}", excess.point, welford(outcome(&r[0], "misreports_cumulative")).mean());
     let share = welford(outcome(&r[0], "teams_misreporting_share"));
     let (s_lo, s_hi) = share.ci95();
     eprintln!(
         "SF-08 team-years with a misreport {:.3} ({s_lo:.3} to {s_hi:.3})",
         share.mean()
     );
-    assert!(s_lo >= 0.05 && s_hi <= 0.35);
+    vec![
+        Claim::boot_above(
+            "SF-08 reported gaps bunch just above the target (excess above 1.5)",
+            &excess,
+            1.5,
+        ),
+        Claim::inside(
+            "SF-08 team-years with a misreport inside [5%, 35%] (calibration)",
+            &share,
+            0.05,
+            0.35,
+        ),
+    ]
 }
 
 /// SF-08 (emergent): audits at every other review (p_aud = 0.5) remove the excess: its
@@ -1189,6 +1713,10 @@ fn sf08_bunching_just_above_targets() {
 /// (docs/MODEL.md, R6).
 #[test]
 fn sf08_audits_remove_the_bunching() {
+    check("sf08-audits");
+}
+
+fn sf08_audits() -> Vec<Claim> {
     let audited = scenario(
         &policy("audited", "kpi-heavy", "audit_probability = 0.5"),
         8,
@@ -1196,9 +1724,18 @@ fn sf08_audits_remove_the_bunching() {
         500,
     );
     let r = run(&audited);
-    let (b, lo, hi) = bunching_excess(&r[0]);
-    eprintln!("SF-08 bunching excess with p_aud 0.5: {b:.2} ({lo:.2} to {hi:.2})");
-    assert!(lo >= 0.8 && hi <= 1.2);
+    let excess = bunching_excess(&r[0]);
+    let (lo, hi) = excess.ci();
+    eprintln!(
+        "SF-08 bunching excess with p_aud 0.5: {:.2} ({lo:.2} to {hi:.2})",
+        excess.point
+    );
+    vec![Claim::boot_inside(
+        "SF-08 audits at every other review remove the excess (inside [0.8, 1.2])",
+        &excess,
+        0.8,
+        1.2,
+    )]
 }
 
 /// Pooled Pearson correlation of (items, true value) over team-review windows, from the sums
@@ -1269,6 +1806,10 @@ fn decoupling_sweep() -> (Scenario, Runs) {
 /// since then, not the constant bias of items picked on noisy estimates.
 #[test]
 fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
+    check("sf06-decoupling");
+}
+
+fn sf06_decoupling() -> Vec<Claim> {
     let (s, r) = decoupling_sweep();
     let n = r[0].len();
     let all: Vec<usize> = (0..n).collect();
@@ -1282,27 +1823,33 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
         .collect();
     eprintln!("SF-06 early correlation by kappa: {early:.3?}");
     eprintln!("SF-06 late correlation by kappa:  {late:.3?}");
-    let (rho, rho_lo, rho_hi) = bootstrap(n, 1, |rows| {
+    let rho = bootstrap(n, 1, |rows| {
         let late: Vec<f64> = r
             .iter()
             .map(|p| pooled_correlation(p, rows, "decoupling_late"))
             .collect();
         spearman_with_order(&late)
     });
-    let (drop, drop_lo, drop_hi) = bootstrap(n, 1, |rows| {
-        pooled_correlation(&r[4], rows, "decoupling_early")
-            - pooled_correlation(&r[4], rows, "decoupling_late")
-    });
+    let drop = correlation_drop(&r);
+    let ((rho_lo, rho_hi), (drop_lo, drop_hi)) = (rho.ci(), drop.ci());
     eprintln!(
-        "SF-06 Spearman(late corr, kappa) {rho:.2} (CI {rho_lo:.2} to {rho_hi:.2}); early - late at 0.8: {drop:.3} (CI {drop_lo:.3} to {drop_hi:.3})"
+        "SF-06 Spearman(late corr, kappa) {:.2} (CI {rho_lo:.2} to {rho_hi:.2}); early - late at 0.8: {:.3} (CI {drop_lo:.3} to {drop_hi:.3})",
+        rho.point, drop.point
     );
-    assert!(rho_hi < 0.0, "late correlation does not fall with kappa");
-    // MODEL-SPEC also asks for a drop of at least 0.1 at κ = 0.8, which the model misses: see
-    // sf06_correlation_drops_over_time_at_kappa_08 (ignored).
-    assert!(
-        drop_lo > 0.0,
-        "late correlation not below the early one at kappa 0.8"
-    );
+    let mut claims = vec![
+        Claim::boot_below(
+            "SF-06 the late correlation of items closed with true value falls with κ",
+            &rho,
+            0.0,
+        ),
+        // MODEL-SPEC also asks for a drop of at least 0.1 at κ = 0.8, which the model misses:
+        // see sf06_correlation_drops_over_time_at_kappa_08 (ignored).
+        Claim::boot_above(
+            "SF-06 at κ 0.8 the late correlation is below the early one",
+            &drop,
+            0.0,
+        ),
+    ];
     let end = s.grid().len() - 1;
     let gaps: Vec<f64> = r
         .iter()
@@ -1314,11 +1861,33 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
         &series(&r[0], end, "kpi_truth_gap"),
     );
     eprintln!("SF-06 KPI-truth gap at day 500, kappa 0.95 - 0.2: {d:.3} (lower {lo:.3})");
-    assert!(lo > 0.0);
+    claims.push(Claim::above(
+        "SF-06 the KPI-truth gap at day 500 is larger at κ 0.95 than at 0.2",
+        &diffs(
+            &series(&r[5], end, "kpi_truth_gap"),
+            &series(&r[0], end, "kpi_truth_gap"),
+        ),
+        0.0,
+    ));
     let early_gap = series(&r[4], grid_index(&s, 126.0), "kpi_truth_gap");
-    let (d, lo, _) = paired(&series(&r[4], end, "kpi_truth_gap"), &early_gap);
+    let late_gap = series(&r[4], end, "kpi_truth_gap");
+    let (d, lo, _) = paired(&late_gap, &early_gap);
     eprintln!("SF-06 KPI-truth gap at kappa 0.8, day 500 - day 126: {d:.3} (lower {lo:.3})");
-    assert!(lo > 0.0);
+    claims.push(Claim::above(
+        "SF-06 at κ 0.8 the KPI-truth gap is larger at day 500 than at day 126",
+        &diffs(&late_gap, &early_gap),
+        0.0,
+    ));
+    claims
+}
+
+/// Percentile bootstrap (stream 1) of the early − late pooled correlation of items closed with
+/// true value under the sweep's κ = 0.8 policy.
+fn correlation_drop(r: &Runs) -> Boot {
+    bootstrap(r[4].len(), 1, |rows| {
+        pooled_correlation(&r[4], rows, "decoupling_early")
+            - pooled_correlation(&r[4], rows, "decoupling_late")
+    })
 }
 
 /// SF-06 (emergent), the part the model misses: at κ = 0.8 the late correlation is at least 0.1
@@ -1330,13 +1899,23 @@ fn sf06_kpi_value_decoupling_grows_with_pressure_and_time() {
 #[test]
 #[ignore = "fails in the current calibration: the drop is 0.053 (CI 0.018 to 0.086), not 0.1 (docs/MODEL.md)"]
 fn sf06_correlation_drops_over_time_at_kappa_08() {
+    check("sf06-drop");
+}
+
+fn sf06_drop() -> Vec<Claim> {
     let (_, r) = decoupling_sweep();
-    let (drop, lo, hi) = bootstrap(r[4].len(), 1, |rows| {
-        pooled_correlation(&r[4], rows, "decoupling_early")
-            - pooled_correlation(&r[4], rows, "decoupling_late")
-    });
-    eprintln!("SF-06 early - late correlation at 0.8: {drop:.3} (CI {lo:.3} to {hi:.3})");
-    assert!(lo > 0.0 && drop >= 0.1);
+    let drop = correlation_drop(&r);
+    let (lo, hi) = drop.ci();
+    eprintln!(
+        "SF-06 early - late correlation at 0.8: {:.3} (CI {lo:.3} to {hi:.3})",
+        drop.point
+    );
+    vec![Claim::boot_above(
+        "SF-06 at κ 0.8 the late correlation is at least 0.1 below the early one",
+        &drop,
+        0.0,
+    )
+    .and_point(drop.point >= 0.1)]
 }
 
 /// SF-06 (emergent): the Meyer-Gupta run-down. Under the KPI-heavy preset (ratcheting targets)
@@ -1356,18 +1935,28 @@ fn sf06_correlation_drops_over_time_at_kappa_08() {
 #[test]
 #[ignore = "fails in the current calibration: across-team SD ratio 1.86 (1.65 to 2.14), not below 0.75 (docs/MODEL.md)"]
 fn sf06_meyer_gupta_run_down() {
+    check("sf06-run-down");
+}
+
+fn sf06_run_down() -> Vec<Claim> {
     let s = scenario(&policy("kpi-heavy", "kpi-heavy", ""), 6, 200, 500);
     let r = run(&s);
     let year1 = outcome(&r[0], "attainment_spread_year1");
     let year2 = outcome(&r[0], "attainment_spread_year2");
-    let (ratio, lo, hi) = bootstrap(r[0].len(), 2, |rows| {
+    let ratio = bootstrap(r[0].len(), 2, |rows| {
         let mean = |v: &[f64]| rows.iter().map(|&i| v[i]).sum::<f64>() / rows.len() as f64;
         mean(&year2) / mean(&year1)
     });
+    let (lo, hi) = ratio.ci();
     eprintln!(
-        "SF-06 run-down across-team SD: year 1 {:.3}, year 2 {:.3}; ratio {ratio:.3} (CI {lo:.3} to {hi:.3})",
+        "SF-06 run-down across-team SD: year 1 {:.3}, year 2 {:.3}; ratio {:.3} (CI {lo:.3} to {hi:.3})",
         welford(year1.iter().copied()).mean(),
         welford(year2.iter().copied()).mean(),
+        ratio.point
     );
-    assert!(hi < 0.75);
+    vec![Claim::boot_below(
+        "SF-06 the across-team SD of attainment shrinks by at least 25% from year 1 to year 2",
+        &ratio,
+        0.75,
+    )]
 }
