@@ -11,7 +11,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::palette::{policy_color, TypeScale, GRID, INK, MUTED, NO_VALUE_SHADE};
-use super::prepare::{self, TimeUnit, QUARTER_DAYS, TRADEOFF_X, TRADEOFF_Y};
+use super::prepare::{
+    self, LabelLayout, LabelRequest, ScreenBox, TimeUnit, QUARTER_DAYS, TRADEOFF_X, TRADEOFF_Y,
+};
 use super::{Chart, Results, FONT_FAMILY};
 
 /// The result of drawing on backend `DB`.
@@ -88,7 +90,7 @@ pub fn chart<DB: DrawingBackend>(
     };
     let body = frame(root, fig, &title)?;
     match chart {
-        Chart::Tradeoff => tradeoff(&body, fig, true),
+        Chart::Tradeoff => tradeoff(&body, fig, true).map(|_| ()),
         // A chart of its own explains an empty start itself.
         Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full).map(|_| ()),
         Chart::Distributions => distributions(&body, fig),
@@ -433,12 +435,14 @@ fn pixels_per_unit<DB: DrawingBackend>(
 }
 
 /// The trade-off plane: one faint dot per replication at the horizon, each policy's mean with
-/// its 95% confidence ellipse, and its mean path quarter by quarter with arrowheads.
+/// its 95% confidence ellipse, and its mean path quarter by quarter with arrowheads, labelled
+/// at the start, Q1, each year and the end. Returns the quarters that get labels (e.g. 1 and 4),
+/// for a key elsewhere.
 fn tradeoff<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     with_legend: bool,
-) -> DrawResult<DB> {
+) -> Result<Vec<usize>, DrawingAreaErrorKind<DB::ErrorType>> {
     let s = fig.scale;
     let results = fig.results;
     let (plot, legend_area) = if with_legend {
@@ -509,6 +513,18 @@ fn tradeoff<DB: DrawingBackend>(
     };
     let mut chart = axes.build(&plot)?;
     let ppu = pixels_per_unit(&chart, x, y);
+    let screen = |p: (f64, f64)| (p.0 * ppu.0, p.1 * ppu.1);
+    // Everything drawn over the dots is also marked in the layout, which keeps the labels
+    // off it and inside the plot (so off the legend beside it).
+    let mut layout = LabelLayout::new(
+        ScreenBox {
+            left: x.0 * ppu.0,
+            bottom: y.0 * ppu.1,
+            right: x.1 * ppu.0,
+            top: y.1 * ppu.1,
+        },
+        f64::from(s.px(14.0)),
+    );
     for (p, layer) in layers.iter().enumerate() {
         let color = fig.color(p);
         chart.draw_series(
@@ -522,8 +538,11 @@ fn tradeoff<DB: DrawingBackend>(
         let color = fig.color(p);
         let width = s.px(3.5);
         if layer.path.len() >= 2 {
+            let points: Vec<(f64, f64)> = layer.path.iter().map(|q| (q.x, q.y)).collect();
+            let on_screen: Vec<(f64, f64)> = points.iter().map(|&q| screen(q)).collect();
+            layout.avoid_line(&on_screen, f64::from(width) / 2.0);
             chart.draw_series(std::iter::once(PathElement::new(
-                layer.path.iter().map(|q| (q.x, q.y)).collect::<Vec<_>>(),
+                points,
                 color.stroke_width(width),
             )))?;
         }
@@ -532,6 +551,7 @@ fn tradeoff<DB: DrawingBackend>(
             let length = ((to.0 - from.0) * ppu.0).hypot((to.1 - from.1) * ppu.1);
             if length > f64::from(s.px(24.0)) {
                 if let Some(head) = prepare::arrowhead(from, to, f64::from(s.px(18.0)), ppu) {
+                    layout.avoid_area(head.iter().map(|&q| screen(q)).collect());
                     chart.draw_series(std::iter::once(Polygon::new(
                         head.to_vec(),
                         color.filled(),
@@ -540,6 +560,7 @@ fn tradeoff<DB: DrawingBackend>(
             }
         }
         if let Some(start) = layer.path.first() {
+            layout.avoid_dot(screen((start.x, start.y)), f64::from(s.px(6.0)));
             chart.draw_series(std::iter::once(Circle::new(
                 (start.x, start.y),
                 s.px(6.0),
@@ -548,6 +569,8 @@ fn tradeoff<DB: DrawingBackend>(
         }
         if let Some(e) = layer.ellipse {
             let outline = e.outline(72);
+            layout.avoid_area(outline.iter().map(|&q| screen(q)).collect());
+            layout.avoid_dot(screen(e.center), f64::from(s.px(8.0)));
             chart.draw_series(std::iter::once(Polygon::new(
                 outline.clone(),
                 color.mix(0.22),
@@ -570,54 +593,130 @@ fn tradeoff<DB: DrawingBackend>(
             )))?;
         }
     }
-    // Labels last, above everything, beside the path: "start" once, then Q1 and each year.
-    let label_size = s.tick * 0.9;
-    let mut starts: Vec<(f64, f64)> = Vec::new();
+    // Labels last, above everything. What gets one: where each path ends, with its day (the
+    // ellipse there is the horizon, not the last quarter labelled), "start", then Q1 and each
+    // year, whose stops get a small ring. Paths that pass a stop together share its label.
+    struct PathLabel {
+        text: String,
+        at: (f64, f64),
+        around: Vec<(f64, f64)>,
+        toward: (f64, f64),
+        required: bool,
+    }
+    let mut seen: Vec<(String, (f64, f64))> = Vec::new();
+    let mut already_labelled = |text: &str, pixel: (f64, f64)| {
+        let near = seen.iter().any(|(t, p)| {
+            t == text && (p.0 - pixel.0).hypot(p.1 - pixel.1) < f64::from(s.px(30.0))
+        });
+        seen.push((text.to_string(), pixel));
+        near
+    };
+    let mut wanted: Vec<PathLabel> = Vec::new();
+    let mut quarters: Vec<usize> = Vec::new();
     for layer in &layers {
+        let path: Vec<(f64, f64)> = layer.path.iter().map(|q| screen((q.x, q.y))).collect();
+        let (at, around, day) = match (layer.ellipse, layer.path.last()) {
+            (Some(e), _) => (
+                screen(e.center),
+                e.outline(72).into_iter().map(screen).collect(),
+                fig.horizon(),
+            ),
+            (None, Some(last)) => (screen((last.x, last.y)), Vec::new(), last.day),
+            (None, None) => continue,
+        };
+        let text = prepare::end_label(day);
+        if !already_labelled(&text, at) {
+            wanted.push(PathLabel {
+                text,
+                at,
+                around,
+                toward: prepare::arrival(&path, f64::from(s.px(40.0))),
+                required: true,
+            });
+        }
+    }
+    for (p, layer) in layers.iter().enumerate() {
         let path = &layer.path;
         for (i, point) in path.iter().enumerate() {
             let here = (point.x, point.y);
-            let text = if i == 0 {
-                let pixel = (here.0 * ppu.0, here.1 * ppu.1);
-                if starts
-                    .iter()
-                    .any(|p| (p.0 - pixel.0).hypot(p.1 - pixel.1) < f64::from(s.px(30.0)))
-                {
-                    continue;
-                }
-                starts.push(pixel);
+            let start = i == 0;
+            let text = if start {
                 "start".to_string()
+            } else if i + 1 == path.len() {
+                // The end has its day.
+                continue;
             } else {
                 match prepare::labelled_stop(point, fig.horizon()) {
                     Some(text) => text,
                     None => continue,
                 }
             };
+            if !start {
+                quarters.push(point.quarter);
+                layout.avoid_dot(screen(here), f64::from(s.px(5.0)));
+                chart.draw_series(std::iter::once(Circle::new(
+                    here,
+                    s.px(5.0),
+                    WHITE.filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Circle::new(
+                    here,
+                    s.px(5.0),
+                    fig.color(p).stroke_width(s.px(2.5)),
+                )))?;
+            }
+            if already_labelled(&text, screen(here)) {
+                continue;
+            }
             let before = i.checked_sub(1).map(|j| (path[j].x, path[j].y));
             let after = path.get(i + 1).map(|q| (q.x, q.y));
-            let (dx, dy) = prepare::label_offset(before, here, after, ppu, f64::from(s.px(14.0)));
-            let h = if dx > 4.0 {
-                HPos::Left
-            } else if dx < -4.0 {
-                HPos::Right
-            } else {
-                HPos::Center
-            };
-            let v = if dy > 4.0 {
-                VPos::Bottom
-            } else if dy < -4.0 {
-                VPos::Top
-            } else {
-                VPos::Center
-            };
-            let at = (here.0 + dx / ppu.0, here.1 + dy / ppu.1);
-            chart.draw_series(std::iter::once(Text::new(
+            wanted.push(PathLabel {
                 text,
-                at,
-                anchored(text_style(label_size, INK), h, v),
-            )))?;
+                at: screen(here),
+                around: Vec::new(),
+                toward: prepare::label_offset(before, here, after, ppu, 1.0),
+                required: start,
+            });
         }
     }
+    // Each is placed clear of the marks and of the labels before it, nearer its own point than
+    // any other labelled one; Q1 and the years are left out where they find no room.
+    let label_style = text_style(s.tick, INK);
+    let pad = f64::from(s.px(3.0));
+    for label in &wanted {
+        layout.name(label.at);
+    }
+    let mut labels: Vec<(String, ScreenBox)> = Vec::new();
+    for label in wanted {
+        let (w, h) = plot.estimate_text_size(&label.text, &label_style)?;
+        let request = LabelRequest {
+            at: label.at,
+            around: &label.around,
+            toward: label.toward,
+            size: (f64::from(w) + 2.0 * pad, f64::from(h) + 2.0 * pad),
+            required: label.required,
+        };
+        if let Some(b) = layout.place(&request) {
+            labels.push((label.text, b));
+        }
+    }
+    for (text, b) in labels {
+        // A light backing keeps the text readable over the dots.
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [
+                (b.left / ppu.0, b.top / ppu.1),
+                (b.right / ppu.0, b.bottom / ppu.1),
+            ],
+            WHITE.mix(0.8).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            text,
+            ((b.left + pad) / ppu.0, (b.top - pad) / ppu.1),
+            anchored(label_style.clone(), HPos::Left, VPos::Top),
+        )))?;
+    }
+    quarters.sort_unstable();
+    quarters.dedup();
     if let Some(legend_area) = legend_area {
         let horizon = prepare::format_value(fig.horizon());
         let mut items = policy_items(fig, Swatch::Line);
@@ -627,13 +726,10 @@ fn tradeoff<DB: DrawingBackend>(
             Swatch::Ring,
             format!("mean at day {horizon}, 95% confidence ellipse"),
         ));
-        items.push((
-            Swatch::Arrow,
-            "mean path from the start, by quarter (Q1 = day 63)".into(),
-        ));
+        items.push((Swatch::Arrow, prepare::path_key(fig.horizon(), &quarters)));
         legend(&legend_area, fig, &items)?;
     }
-    Ok(())
+    Ok(quarters)
 }
 
 /// The time axis: days converted to the figure's unit, integer ticks.
@@ -976,8 +1072,9 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     let mut fans = fig.fans.iter();
     // Empty starts of fans too small to explain them in place, for the text panel.
     let mut unexplained = Vec::new();
+    let mut quarters = None;
     if has_tradeoff {
-        tradeoff(&left, fig, false)?;
+        quarters = Some(tradeoff(&left, fig, false)?);
     } else if let Some(first) = fans.next() {
         unexplained.extend(fan(&left, fig, first, FanMode::Large)?);
     }
@@ -994,16 +1091,17 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
             unexplained.extend(fan(panel, fig, metric, FanMode::Small)?);
         }
     }
-    text_panel(&text, fig, has_tradeoff, &unexplained)
+    text_panel(&text, fig, quarters.as_deref(), &unexplained)
 }
 
-/// The dashboard's text: policy colours, what the panels show (with `unexplained`, the fans'
-/// empty starts their panels had no room to explain, e.g. "KPI-truth gap before day 130"), and
-/// the headline differences.
+/// The dashboard's text: policy colours, what the panels show (with `quarters`, those labelled
+/// on the trade-off, `None` without one; with `unexplained`, the fans' empty starts their
+/// panels had no room to explain, e.g. "KPI-truth gap before day 130"), and the headline
+/// differences.
 fn text_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
-    has_tradeoff: bool,
+    quarters: Option<&[usize]>,
     unexplained: &[String],
 ) -> DrawResult<DB> {
     let s = fig.scale;
@@ -1045,12 +1143,20 @@ fn text_panel<DB: DrawingBackend>(
             summary.replications
         ),
     )];
-    if has_tradeoff {
+    if let Some(quarters) = quarters {
         lines.push((
             MUTED,
-            "Left: dots are replications at the horizon, rings the 95% confidence ellipse of the \
-             mean, arrows the mean path by quarter."
-                .into(),
+            if quarters.is_empty() {
+                "Left: dots are replications at the horizon, rings the 95% confidence ellipse of \
+                 the mean, arrows the mean path."
+                    .into()
+            } else {
+                format!(
+                    "Left: dots are replications at the horizon, rings the 95% confidence ellipse \
+                     of the mean, arrows the mean path by quarter: {}.",
+                    prepare::quarter_names(quarters)
+                )
+            },
         ));
     }
     let mut fans = String::from(

@@ -1,5 +1,5 @@
 //! Data preparation for the charts: plain functions from loaded results to the numbers drawn,
-//! testable without plotters.
+//! and where the trade-off's path labels go, testable without plotters.
 //!
 //! Days are working days throughout; long horizons are shown in months (21 working days) or
 //! quarters (63 working days) by [`TimeUnit`].
@@ -235,16 +235,56 @@ pub fn quarter_path(x: &[(f64, f64)], y: &[(f64, f64)], horizon: f64, step: f64)
         .collect()
 }
 
-/// Which stops of a path get a text label: the first quarter and every fourth (each year),
-/// so a two-year path carries two labels. The horizon stop is not labelled: the confidence
-/// ellipse marks it.
+/// Which stops of a path get a quarter label: the first quarter and every fourth (each year),
+/// so a two-year path carries Q1 and Q4. The stop at the horizon gets none: the path's end is
+/// labelled with its day instead ([`end_label`]), so a horizon that falls on a quarter
+/// boundary is not mistaken for an earlier one.
 pub fn labelled_stop(point: &PathPoint, horizon: f64) -> Option<String> {
-    let boundary =
-        (point.day - point.quarter as f64 * QUARTER_DAYS).abs() < 1e-9 && point.day <= horizon;
+    let boundary = (point.day - point.quarter as f64 * QUARTER_DAYS).abs() < 1e-9
+        && point.day < horizon - 1e-9;
     if boundary && (point.quarter == 1 || (point.quarter > 0 && point.quarter % 4 == 0)) {
         Some(format!("Q{}", point.quarter))
     } else {
         None
+    }
+}
+
+/// The label at the end of a path, the day it reaches: "day 500".
+pub fn end_label(day: f64) -> String {
+    format!("day {}", format_value(day))
+}
+
+/// What the quarter labels of the mean paths mean, for a key: "Q1 = day 63, Q4 = day 252
+/// (1 year)". `quarters` are the quarters labelled, ascending. No-break spaces hold each
+/// "Q4 = day 252" together where a legend wraps the line.
+pub fn quarter_names(quarters: &[usize]) -> String {
+    quarters
+        .iter()
+        .map(|&q| {
+            let name = format!("Q{q} = day {}", format_value(q as f64 * QUARTER_DAYS))
+                .replace(' ', "\u{a0}");
+            match (q % 4, q / 4) {
+                (0, 1) => format!("{name} (1\u{a0}year)"),
+                (0, years) => format!("{name} ({years}\u{a0}years)"),
+                _ => name,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The key's line for the mean paths: where they end and what their quarter labels mean, e.g.
+/// "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+/// (with no-break spaces, as [`quarter_names`]).
+pub fn path_key(end_day: f64, quarters: &[usize]) -> String {
+    let end = end_label(end_day).replace(' ', "\u{a0}");
+    if quarters.is_empty() {
+        format!("mean path from the start to {end}")
+    } else {
+        format!(
+            "mean path from the start to {end}, by quarter: {}",
+            quarter_names(quarters)
+        )
     }
 }
 
@@ -276,6 +316,334 @@ pub fn label_offset(
         (nx, ny) = (-nx, -ny);
     }
     (nx * distance, ny * distance)
+}
+
+/// The direction a path arrives at its end, on screen [px, y up]: from the last stop at least
+/// `min_length` px before the end, so a final short step does not decide it. (0, 0) for a path
+/// of one stop.
+pub fn arrival(path: &[(f64, f64)], min_length: f64) -> (f64, f64) {
+    let Some((&end, before)) = path.split_last() else {
+        return (0.0, 0.0);
+    };
+    let from = before
+        .iter()
+        .rev()
+        .find(|p| (end.0 - p.0).hypot(end.1 - p.1) >= min_length)
+        .or(before.first())
+        .copied()
+        .unwrap_or(end);
+    (end.0 - from.0, end.1 - from.1)
+}
+
+/// A rectangle on screen [px], x to the right and y upwards: data coordinates times pixels
+/// per unit, the frame of [`label_offset`]'s offsets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenBox {
+    pub left: f64,
+    pub bottom: f64,
+    pub right: f64,
+    pub top: f64,
+}
+
+impl ScreenBox {
+    fn grown(self, margin: f64) -> ScreenBox {
+        ScreenBox {
+            left: self.left - margin,
+            bottom: self.bottom - margin,
+            right: self.right + margin,
+            top: self.top + margin,
+        }
+    }
+
+    fn overlaps(&self, other: &ScreenBox) -> bool {
+        self.left < other.right
+            && other.left < self.right
+            && self.bottom < other.top
+            && other.bottom < self.top
+    }
+
+    fn within(&self, outer: &ScreenBox) -> bool {
+        self.left >= outer.left
+            && self.right <= outer.right
+            && self.bottom >= outer.bottom
+            && self.top <= outer.top
+    }
+
+    /// The distance from `p` to the nearest point of the box (0 inside).
+    fn distance_to(&self, p: (f64, f64)) -> f64 {
+        let dx = (self.left - p.0).max(p.0 - self.right).max(0.0);
+        let dy = (self.bottom - p.1).max(p.1 - self.top).max(0.0);
+        dx.hypot(dy)
+    }
+
+    /// The distance from the segment `p`–`q` to the box (0 where it passes through): when
+    /// apart, the nearest points are an end of the segment or a corner of the box.
+    fn distance_to_segment(&self, p: (f64, f64), q: (f64, f64)) -> f64 {
+        if self.meets_segment(p, q) {
+            return 0.0;
+        }
+        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+        let length2 = dx * dx + dy * dy;
+        let corners = &self.corners_and_centre()[..4];
+        corners
+            .iter()
+            .map(|c| {
+                let t = if length2 > 0.0 {
+                    (((c.0 - p.0) * dx + (c.1 - p.1) * dy) / length2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                (c.0 - p.0 - t * dx).hypot(c.1 - p.1 - t * dy)
+            })
+            .fold(self.distance_to(p).min(self.distance_to(q)), f64::min)
+    }
+
+    fn corners_and_centre(&self) -> [(f64, f64); 5] {
+        [
+            (self.left, self.bottom),
+            (self.right, self.bottom),
+            (self.right, self.top),
+            (self.left, self.top),
+            (
+                (self.left + self.right) / 2.0,
+                (self.bottom + self.top) / 2.0,
+            ),
+        ]
+    }
+
+    /// Whether the segment from `p` to `q` passes through the box (Liang–Barsky clipping).
+    fn meets_segment(&self, p: (f64, f64), q: (f64, f64)) -> bool {
+        let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+        let (mut enter, mut leave) = (0.0f64, 1.0f64);
+        for (step, room) in [
+            (-dx, p.0 - self.left),
+            (dx, self.right - p.0),
+            (-dy, p.1 - self.bottom),
+            (dy, self.top - p.1),
+        ] {
+            if step == 0.0 {
+                if room < 0.0 {
+                    return false;
+                }
+            } else if step < 0.0 {
+                enter = enter.max(room / step);
+            } else {
+                leave = leave.min(room / step);
+            }
+        }
+        enter <= leave
+    }
+}
+
+/// A label's box of `size` (width, height) [px] `offset` away from `anchor` [px]: its side
+/// facing the anchor sits at the offset, so a label to the right starts there, one to the
+/// left ends there, and one above or below is centred on it.
+fn label_box(anchor: (f64, f64), offset: (f64, f64), size: (f64, f64)) -> ScreenBox {
+    let threshold = 0.3 * offset.0.hypot(offset.1);
+    let (x, y) = (anchor.0 + offset.0, anchor.1 + offset.1);
+    let left = if offset.0 > threshold {
+        x
+    } else if offset.0 < -threshold {
+        x - size.0
+    } else {
+        x - size.0 / 2.0
+    };
+    let bottom = if offset.1 > threshold {
+        y
+    } else if offset.1 < -threshold {
+        y - size.1
+    } else {
+        y - size.1 / 2.0
+    };
+    ScreenBox {
+        left,
+        bottom,
+        right: left + size.0,
+        top: bottom + size.1,
+    }
+}
+
+/// Point in polygon, by counting crossings of a ray to the right.
+fn inside_polygon(point: (f64, f64), polygon: &[(f64, f64)]) -> bool {
+    let mut inside = false;
+    for (i, &a) in polygon.iter().enumerate() {
+        let b = polygon[(i + 1) % polygon.len()];
+        if (a.1 > point.1) != (b.1 > point.1)
+            && point.0 < a.0 + (point.1 - a.1) * (b.0 - a.0) / (b.1 - a.1)
+        {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// One label to place with [`LabelLayout::place`]; lengths in px, on screen (y up).
+pub struct LabelRequest<'a> {
+    /// The point labelled.
+    pub at: (f64, f64),
+    /// An outline around `at` that the label stays outside of (the confidence ellipse at a
+    /// path's end); empty for a bare point.
+    pub around: &'a [(f64, f64)],
+    /// The preferred direction from `at`, e.g. from [`label_offset`]; any length.
+    pub toward: (f64, f64),
+    /// The label's width and height, padding included.
+    pub size: (f64, f64),
+    /// Drawn even where every place touches something (then where it touches least); an
+    /// optional label is left out instead.
+    pub required: bool,
+}
+
+/// Labels of one chart placed one by one so that none covers another, a line, a marked
+/// area or the plot's edge, and each sits nearer the point it names than any other point
+/// named on the chart. Each label tries its preferred side first, then directions ever
+/// further round from it, then the same a little further out.
+pub struct LabelLayout {
+    bounds: ScreenBox,
+    distance: f64,
+    /// Every point that gets a label [px].
+    named: Vec<(f64, f64)>,
+    /// Lines to keep clear of [px].
+    lines: Vec<Stroke>,
+    /// Filled outlines to keep clear of [px].
+    areas: Vec<Vec<(f64, f64)>>,
+    placed: Vec<ScreenBox>,
+}
+
+/// A straight stroke on screen [px]; a dot is a stroke of no length.
+struct Stroke {
+    from: (f64, f64),
+    to: (f64, f64),
+    half_width: f64,
+}
+
+/// Directions tried around a label's anchor, each way from the preferred one.
+const LABEL_DIRECTIONS: usize = 12;
+/// Rings of candidate places, each a label's height further out.
+const LABEL_RINGS: usize = 4;
+
+impl LabelLayout {
+    /// Labels inside `bounds` [px], each `distance` [px] from what it labels and from
+    /// anything else.
+    pub fn new(bounds: ScreenBox, distance: f64) -> Self {
+        LabelLayout {
+            bounds,
+            distance,
+            named: Vec::new(),
+            lines: Vec::new(),
+            areas: Vec::new(),
+            placed: Vec::new(),
+        }
+    }
+
+    /// Notes that `point` will get a label, so no other label sits nearer to it than to its
+    /// own point. Call for every label before placing the first.
+    pub fn name(&mut self, point: (f64, f64)) {
+        self.named.push(point);
+    }
+
+    /// Keeps labels off the polyline through `points`, drawn `half_width` px either side.
+    pub fn avoid_line(&mut self, points: &[(f64, f64)], half_width: f64) {
+        for pair in points.windows(2) {
+            self.lines.push(Stroke {
+                from: pair[0],
+                to: pair[1],
+                half_width,
+            });
+        }
+    }
+
+    /// Keeps labels off a dot of `radius` px at `centre`.
+    pub fn avoid_dot(&mut self, centre: (f64, f64), radius: f64) {
+        self.lines.push(Stroke {
+            from: centre,
+            to: centre,
+            half_width: radius,
+        });
+    }
+
+    /// Keeps labels off the filled polygon `outline`.
+    pub fn avoid_area(&mut self, outline: Vec<(f64, f64)>) {
+        if outline.len() >= 3 {
+            self.areas.push(outline);
+        }
+    }
+
+    /// How many marks and labels `b`, the label of `own`, touches (its clearance included),
+    /// and how many other named points lie about as near to it as `own` does.
+    fn collisions(&self, b: &ScreenBox, own: (f64, f64)) -> usize {
+        let clear = b.grown(self.distance / 2.0);
+        let own_distance = b.distance_to(own);
+        let misleading = self
+            .named
+            .iter()
+            .filter(|&&p| (p.0 - own.0).hypot(p.1 - own.1) > 1e-6)
+            .filter(|&&p| b.distance_to(p) < own_distance + self.distance)
+            .count();
+        let lines = self
+            .lines
+            .iter()
+            .filter(|line| {
+                b.distance_to_segment(line.from, line.to) < line.half_width + self.distance / 2.0
+            })
+            .count();
+        let areas = self
+            .areas
+            .iter()
+            .filter(|outline| {
+                outline.iter().any(|&p| clear.meets_segment(p, p))
+                    || clear
+                        .corners_and_centre()
+                        .iter()
+                        .any(|&c| inside_polygon(c, outline))
+            })
+            .count();
+        let labels = self.placed.iter().filter(|p| clear.overlaps(p)).count();
+        lines + areas + labels + misleading
+    }
+
+    /// Places `label` and returns its box, or `None` for an optional label with no free place
+    /// (and for any label when the plot is too small to hold it).
+    pub fn place(&mut self, label: &LabelRequest) -> Option<ScreenBox> {
+        let norm = label.toward.0.hypot(label.toward.1);
+        let preferred = if norm.is_finite() && norm > 1e-9 {
+            label.toward.1.atan2(label.toward.0)
+        } else {
+            std::f64::consts::FRAC_PI_4
+        };
+        let step = std::f64::consts::TAU / LABEL_DIRECTIONS as f64;
+        let mut best: Option<(usize, ScreenBox)> = None;
+        for ring in 0..LABEL_RINGS {
+            for turn in 0..LABEL_DIRECTIONS {
+                // 0, +1, −1, +2, −2, ... steps round from the preferred direction.
+                let k = turn.div_ceil(2);
+                let sign = if turn % 2 == 1 { 1.0 } else { -1.0 };
+                let angle = preferred + sign * k as f64 * step;
+                let unit = (angle.cos(), angle.sin());
+                // Beyond the outline around the anchor in this direction, if any.
+                let reach = label
+                    .around
+                    .iter()
+                    .map(|p| (p.0 - label.at.0) * unit.0 + (p.1 - label.at.1) * unit.1)
+                    .fold(0.0f64, f64::max);
+                let distance = reach + self.distance + ring as f64 * label.size.1;
+                let b = label_box(label.at, (unit.0 * distance, unit.1 * distance), label.size);
+                if !b.within(&self.bounds) {
+                    continue;
+                }
+                let collisions = self.collisions(&b, label.at);
+                if collisions == 0 {
+                    self.placed.push(b);
+                    return Some(b);
+                }
+                if best.is_none_or(|(least, _)| collisions < least) {
+                    best = Some((collisions, b));
+                }
+            }
+        }
+        let (_, b) = best.filter(|_| label.required)?;
+        self.placed.push(b);
+        Some(b)
+    }
 }
 
 /// An ellipse in data coordinates.
@@ -982,6 +1350,194 @@ mod tests {
             10.0,
         );
         assert!((dx * 100.0 + dy * 100.0).abs() < 1e-9 && dx > 0.0);
+    }
+
+    #[test]
+    fn the_horizon_stop_is_named_by_its_day_not_its_quarter() {
+        let x: Vec<(f64, f64)> = (0..=140).map(|k| (k as f64 * 5.0, k as f64)).collect();
+        let labels = |horizon: f64| -> Vec<String> {
+            quarter_path(&x, &x, horizon, QUARTER_DAYS)
+                .iter()
+                .filter_map(|p| labelled_stop(p, horizon))
+                .collect()
+        };
+        assert_eq!(labels(500.0), ["Q1", "Q4"]);
+        assert_eq!(labels(200.0), ["Q1"], "no Q4 before a year");
+        assert_eq!(labels(40.0), Vec::<String>::new());
+        assert_eq!(
+            labels(252.0),
+            ["Q1"],
+            "day 252 is the end, labelled by its day"
+        );
+        assert_eq!(labels(600.0), ["Q1", "Q4", "Q8"]);
+        assert_eq!(end_label(500.0), "day 500");
+    }
+
+    #[test]
+    fn the_path_key_names_the_end_and_each_labelled_quarter() {
+        let plain = |text: String| text.replace('\u{a0}', " ");
+        assert_eq!(
+            plain(path_key(500.0, &[1, 4])),
+            "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+        );
+        assert_eq!(
+            plain(path_key(200.0, &[1])),
+            "mean path from the start to day 200, by quarter: Q1 = day 63"
+        );
+        assert_eq!(
+            plain(path_key(40.0, &[])),
+            "mean path from the start to day 40"
+        );
+        assert_eq!(
+            plain(quarter_names(&[1, 4, 8])),
+            "Q1 = day 63, Q4 = day 252 (1 year), Q8 = day 504 (2 years)"
+        );
+        // A legend wraps only between the names.
+        assert_eq!(
+            path_key(500.0, &[1, 4]).split(' ').collect::<Vec<_>>()[8..],
+            [
+                "quarter:",
+                "Q1\u{a0}=\u{a0}day\u{a0}63,",
+                "Q4\u{a0}=\u{a0}day\u{a0}252",
+                "(1\u{a0}year)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_path_arrives_from_its_last_distant_stop() {
+        let path = [(0.0, 0.0), (100.0, 0.0), (100.0, 50.0), (98.0, 52.0)];
+        // The last step (2, 2) is shorter than 20 px: the direction is from (100, 0).
+        assert_eq!(arrival(&path, 20.0), (-2.0, 52.0));
+        assert_eq!(arrival(&path[..1], 20.0), (0.0, 0.0));
+        assert_eq!(arrival(&[], 20.0), (0.0, 0.0));
+    }
+
+    fn plot_box() -> ScreenBox {
+        ScreenBox {
+            left: 0.0,
+            bottom: 0.0,
+            right: 400.0,
+            top: 300.0,
+        }
+    }
+
+    fn request(at: (f64, f64), toward: (f64, f64), required: bool) -> LabelRequest<'static> {
+        LabelRequest {
+            at,
+            around: &[],
+            toward,
+            size: (40.0, 20.0),
+            required,
+        }
+    }
+
+    #[test]
+    fn a_label_takes_its_preferred_side_when_it_is_free() {
+        let mut layout = LabelLayout::new(plot_box(), 10.0);
+        let b = layout
+            .place(&request((100.0, 100.0), (1.0, 0.0), false))
+            .unwrap();
+        assert_eq!(
+            b,
+            ScreenBox {
+                left: 110.0,
+                bottom: 90.0,
+                right: 150.0,
+                top: 110.0
+            }
+        );
+        // Above: centred over the point.
+        let b = layout
+            .place(&request((300.0, 100.0), (0.0, 1.0), false))
+            .unwrap();
+        assert_eq!((b.left, b.bottom), (280.0, 110.0));
+    }
+
+    #[test]
+    fn labels_keep_off_lines_areas_each_other_and_the_edges() {
+        let mut layout = LabelLayout::new(plot_box(), 10.0);
+        // A line straight through the preferred side.
+        layout.avoid_line(&[(100.0, 100.0), (300.0, 100.0)], 2.0);
+        let ellipse: Vec<(f64, f64)> = Ellipse {
+            center: (100.0, 200.0),
+            semi_axes: (30.0, 15.0),
+            angle: 0.0,
+        }
+        .outline(48);
+        layout.avoid_area(ellipse.clone());
+        let first = layout
+            .place(&request((100.0, 100.0), (1.0, 0.0), true))
+            .unwrap();
+        assert!(!first
+            .grown(4.0)
+            .meets_segment((100.0, 100.0), (300.0, 100.0)));
+        // The same point again: the second label keeps off the first.
+        let second = layout
+            .place(&request((100.0, 100.0), (1.0, 0.0), true))
+            .unwrap();
+        assert!(!second.overlaps(&first));
+        // The end of a path inside an ellipse is labelled outside it.
+        let end = layout
+            .place(&LabelRequest {
+                at: (100.0, 200.0),
+                around: &ellipse,
+                toward: (1.0, 0.0),
+                size: (60.0, 20.0),
+                required: true,
+            })
+            .unwrap();
+        assert!(end.left >= 130.0, "{end:?}");
+        // In a corner, the label turns inwards.
+        let corner = layout
+            .place(&request((395.0, 295.0), (1.0, 1.0), true))
+            .unwrap();
+        assert!(corner.within(&plot_box()));
+        for b in [first, second, end, corner] {
+            assert!(b.within(&plot_box()));
+        }
+    }
+
+    #[test]
+    fn a_label_sits_nearer_its_own_point_than_any_other_named_one() {
+        let mut layout = LabelLayout::new(plot_box(), 10.0);
+        let (own, other) = ((100.0, 100.0), (150.0, 100.0));
+        layout.name(own);
+        layout.name(other);
+        // Right of `own` is towards `other`: the label goes elsewhere.
+        let b = layout.place(&request(own, (1.0, 0.0), true)).unwrap();
+        assert!(b.distance_to(own) + 5.0 <= b.distance_to(other), "{b:?}");
+    }
+
+    #[test]
+    fn an_optional_label_without_room_is_left_out() {
+        let tiny = ScreenBox {
+            left: 0.0,
+            bottom: 0.0,
+            right: 60.0,
+            top: 40.0,
+        };
+        let mut layout = LabelLayout::new(tiny, 10.0);
+        layout.avoid_area(vec![(0.0, 0.0), (60.0, 0.0), (60.0, 40.0), (0.0, 40.0)]);
+        assert!(layout
+            .place(&request((5.0, 5.0), (1.0, 1.0), false))
+            .is_none());
+        // A required one goes where it touches least, still inside the plot.
+        let b = layout
+            .place(&request((5.0, 5.0), (1.0, 1.0), true))
+            .unwrap();
+        assert!(b.within(&tiny));
+        // Nothing fits a plot smaller than the label.
+        let mut none = LabelLayout::new(
+            ScreenBox {
+                left: 0.0,
+                bottom: 0.0,
+                right: 30.0,
+                top: 10.0,
+            },
+            10.0,
+        );
+        assert!(none.place(&request((5.0, 5.0), (1.0, 0.0), true)).is_none());
     }
 
     #[test]

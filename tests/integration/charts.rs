@@ -422,6 +422,66 @@ fn an_empty_start_says_why() {
     assert!(!svg(&results, gap()).contains("No value"));
 }
 
+/// The trade-off's mean paths are labelled "start", Q1, each year, and at the end with the
+/// horizon's day, which the key spells out: over 500 days the last quarter labelled (Q4, one
+/// year) is not mistaken for the end. A horizon shorter than a year has no Q4, and one off
+/// the 63-day grid ends at its own day.
+#[test]
+fn the_tradeoff_labels_the_end_of_each_path_with_its_day() {
+    let tradeoff_text = |horizon_days: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        fixture::generate(
+            dir.path(),
+            &fixture::FixtureSpec {
+                horizon_days,
+                ..fixture::MANAGEMENT
+            },
+        );
+        let results = charts::Results::load(dir.path()).unwrap();
+        let options = PlotOptions {
+            format: Format::Svg,
+            ..PlotOptions::default()
+        };
+        let svg = charts::render(&results, &charts::Chart::Tradeoff, &options).unwrap();
+        svg_text(&String::from_utf8(svg).unwrap()).replace('\u{a0}', " ")
+    };
+    let words = |text: &str, word: &str| text.split(' ').filter(|w| *w == word).count();
+    // The labels on the plot: after the title and footer, before the legend.
+    let plot_labels = |text: &str| -> String {
+        let body = text.split("orgsim 0.1.0").nth(1).unwrap();
+        body.split("Management style").next().unwrap().to_string()
+    };
+
+    let two_years = tradeoff_text(500);
+    assert!(
+        two_years.contains(
+            "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+        ),
+        "{two_years}"
+    );
+    let labels = plot_labels(&two_years);
+    assert!(labels.contains("day 500"), "{labels}");
+    assert_eq!(words(&labels, "day"), 2, "one end label per path: {labels}");
+    assert_eq!(
+        words(&labels, "start"),
+        1,
+        "the paths start together: {labels}"
+    );
+    assert_eq!(words(&labels, "Q1"), 2, "{labels}");
+    assert_eq!(words(&labels, "Q4"), 2, "{labels}");
+
+    let short = tradeoff_text(200);
+    assert!(
+        short.contains("mean path from the start to day 200, by quarter: Q1 = day 63"),
+        "{short}"
+    );
+    let labels = plot_labels(&short);
+    assert!(
+        labels.contains("day 200") && !labels.contains("Q4"),
+        "{labels}"
+    );
+}
+
 /// `orgsim plot --policies`: a selection of a run's policies is drawn into its own folder,
 /// keeps each policy's colour from the full set, and compares against the first selected
 /// policy with paired differences computed from the replications when `summary.json` does not
