@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::model::Simulation;
 use crate::montecarlo::{self, RunPlan};
 use crate::output::{self, ReplicationWriter, RunFile, Staging};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, ModelConfig, Scenario};
 use crate::Error;
 
 /// orgsim: a discrete-event Monte Carlo simulator of teams under different management styles.
@@ -315,11 +315,54 @@ fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::S
             }
         }
     }
+    if let ModelConfig::Organization { organization, .. } = &scenario.model {
+        if !organization.teams_alike() {
+            print_teams(summary);
+        }
+    }
     if headline.len() < sim.outcome_metrics().len() {
         println!(
             "  (all {} outcomes are in summary.json)",
             sim.outcome_metrics().len()
         );
+    }
+}
+
+/// Per team and policy: mean engagement and true value delivered (the `team_*` outcomes), for
+/// organizations whose teams differ.
+fn print_teams(summary: &output::SummaryFile<'_>) {
+    let mean = |policy: &str, metric: String| {
+        summary
+            .outcomes
+            .iter()
+            .find(|r| r.policy == policy && r.metric == metric)
+            .map_or(f64::NAN, |r| r.summary.mean)
+    };
+    println!("  By team: engagement, time average [index 0-1] / true value delivered [S]");
+    let labels: Vec<String> = summary
+        .teams
+        .iter()
+        .map(|t| format!("{} ({})", t.name, t.size))
+        .collect();
+    let width = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
+    print!("    {:<width$}", "team (members)");
+    for policy in &summary.policies {
+        print!(" {policy:>22}");
+    }
+    println!();
+    for (team, label) in summary.teams.iter().zip(&labels) {
+        print!("    {label:<width$}");
+        for policy in &summary.policies {
+            let g = mean(policy, format!("team_engagement_{}", team.number));
+            let v = mean(policy, format!("team_true_value_{}", team.number));
+            print!(" {:>22}", format!("{g:.3} / {v:.2}"));
+        }
+        println!();
     }
 }
 

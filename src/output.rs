@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::model::{MetricSpec, Simulation};
 use crate::montecarlo::{Aggregate, ReplicationResult, RunPlan};
-use crate::scenario::Scenario;
+use crate::scenario::{ModelConfig, Scenario};
 use crate::stats::Summary;
 
 /// Errors while writing results.
@@ -215,12 +215,29 @@ pub struct SummaryFile<'a> {
     pub replications: u64,
     pub horizon_days: f64,
     pub policies: Vec<String>,
+    /// The organization's teams (management-model scenarios): per-team outcomes such as
+    /// `team_engagement_3` refer to them by `number`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<TeamRow<'a>>,
     pub outcome_metrics: &'a [MetricSpec],
     pub series_metrics: &'a [MetricSpec],
     /// One row per policy x outcome metric.
     pub outcomes: Vec<OutcomeRow<'a>>,
     /// Paired (common random numbers) differences of each policy against the first.
     pub comparisons: Vec<ComparisonRow<'a>>,
+}
+
+/// One team of the organization, as the scenario set it up.
+#[derive(Serialize)]
+pub struct TeamRow<'a> {
+    pub number: usize,
+    pub name: &'a str,
+    pub size: u32,
+    pub competence_mean: f64,
+    pub motivation_mean: f64,
+    pub trust: f64,
+    /// The first manager's skill z-score; `null` when drawn per replication.
+    pub manager_skill: Option<f64>,
 }
 
 /// One policy's summary of one outcome metric.
@@ -283,6 +300,23 @@ pub fn summary_file<'a>(
             }
         }
     }
+    let teams = match &scenario.model {
+        ModelConfig::Organization { organization, .. } => organization
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(k, t)| TeamRow {
+                number: k + 1,
+                name: &t.name,
+                size: t.size,
+                competence_mean: t.competence_mean,
+                motivation_mean: t.motivation_mean,
+                trust: t.trust,
+                manager_skill: t.manager_skill,
+            })
+            .collect(),
+        ModelConfig::Queue(_) => Vec::new(),
+    };
     SummaryFile {
         scenario: &scenario.name,
         description: &scenario.description,
@@ -292,6 +326,7 @@ pub fn summary_file<'a>(
         replications: plan.replications,
         horizon_days: scenario.horizon_days,
         policies: names.to_vec(),
+        teams,
         outcome_metrics: metrics,
         series_metrics: sim.series_metrics(),
         outcomes,

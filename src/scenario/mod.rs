@@ -120,7 +120,7 @@ impl Scenario {
                 .fold(0.0, f64::max),
             // About 60 events per person per working year plus per-team processes.
             ModelConfig::Organization { organization, .. } => {
-                let people = f64::from(organization.teams) * f64::from(organization.team_size + 1);
+                let people = (organization.members() + organization.teams.len()) as f64;
                 people * self.horizon_days * 1.5
             }
         }

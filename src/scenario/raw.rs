@@ -12,7 +12,7 @@ use super::{
     ModelConfig, NamedPolicy, OutputConfig, Scenario, MAX_EVENTS_PER_REPLICATION, MAX_GRID_POINTS,
     MAX_HORIZON_DAYS, MAX_POLICIES, MAX_REPLICATIONS,
 };
-use crate::model::org::{Coefficients, Disturbances, EngagementPrior, Organization};
+use crate::model::org::{Coefficients, Disturbances, EngagementPrior, Organization, TeamSpec};
 use crate::model::queue::{QueueParams, QueueStart};
 use crate::policy::{self, Levers, RawLevers};
 
@@ -61,7 +61,34 @@ pub struct RawOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_competence_mean: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_motivation_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_trust: Option<f64>,
+    /// `[[organization.team]]`: teams that differ; each table is one team, or `count` alike.
+    /// Last, because TOML writes arrays of tables after plain keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<Vec<RawTeam>>,
+}
+
+/// `[[organization.team]]`: one team, or `count` teams alike. Every key is optional; the
+/// organization-wide keys (`team_size`, `initial_*`) are the defaults.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motivation_mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager_skill: Option<f64>,
 }
 
 /// `[disturbances]`: every key optional; a rate of 0 switches a disturbance off.
@@ -518,22 +545,67 @@ impl RawScenario {
     }
 }
 
+/// Most teams in one organization.
+const MAX_TEAMS: u64 = 1_000;
+
 fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid> {
     let d = Organization::default();
     let key = |name: &str| format!("organization.{name}");
-    Ok(Organization {
-        teams: check::count(
-            &key("teams"),
-            raw.teams.unwrap_or(u64::from(d.teams)),
-            1,
-            1_000,
-        )? as u32,
-        team_size: check::count(
+    let defaults = TeamSpec {
+        name: String::new(),
+        size: check::count(
             &key("team_size"),
-            raw.team_size.unwrap_or(u64::from(d.team_size)),
+            raw.team_size.unwrap_or(u64::from(d.teams[0].size)),
             1,
             100,
         )? as u32,
+        competence_mean: check::range(
+            &key("initial_competence_mean"),
+            raw.initial_competence_mean
+                .unwrap_or(TeamSpec::COMPETENCE_MEAN),
+            0.05,
+            0.95,
+        )?,
+        motivation_mean: check::range(
+            &key("initial_motivation_mean"),
+            raw.initial_motivation_mean
+                .unwrap_or(TeamSpec::MOTIVATION_MEAN),
+            0.05,
+            0.95,
+        )?,
+        trust: check::probability(
+            &key("initial_trust"),
+            raw.initial_trust.unwrap_or(TeamSpec::TRUST),
+        )?,
+        manager_skill: None,
+    };
+    let teams = match &raw.team {
+        None => {
+            let n = check::count(
+                &key("teams"),
+                raw.teams.unwrap_or(d.teams.len() as u64),
+                1,
+                MAX_TEAMS,
+            )? as usize;
+            (0..n)
+                .map(|k| TeamSpec {
+                    name: TeamSpec::numbered(k, defaults.size).name,
+                    ..defaults.clone()
+                })
+                .collect()
+        }
+        Some(_) if raw.teams.is_some() => {
+            return Err(Invalid::new(
+                key("teams"),
+                "`teams` and `[[organization.team]]` tables both give the teams",
+                "either `teams = N` for N teams alike, or one `[[organization.team]]` table per \
+                 team (with `count` for several alike)",
+            ));
+        }
+        Some(tables) => validate_teams(tables, &defaults)?,
+    };
+    Ok(Organization {
+        teams,
         value_per_person_day: check::positive(
             &key("value_per_person_day"),
             raw.value_per_person_day.unwrap_or(d.value_per_person_day),
@@ -553,18 +625,95 @@ fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid>
             10.0,
         )?,
         engagement_prior: raw.engagement_prior.unwrap_or(d.engagement_prior),
-        initial_competence_mean: check::range(
-            &key("initial_competence_mean"),
-            raw.initial_competence_mean
-                .unwrap_or(d.initial_competence_mean),
-            0.05,
-            0.95,
-        )?,
-        initial_trust: check::probability(
-            &key("initial_trust"),
-            raw.initial_trust.unwrap_or(d.initial_trust),
-        )?,
     })
+}
+
+/// The teams of `[[organization.team]]` tables, numbered in order; `defaults` holds the
+/// organization-wide values.
+fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpec>, Invalid> {
+    if tables.is_empty() {
+        return Err(Invalid::new(
+            "organization.team",
+            "no teams",
+            "at least one `[[organization.team]]` table",
+        ));
+    }
+    let mut teams: Vec<TeamSpec> = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        let key = |name: &str| format!("organization.team[{i}].{name}");
+        let count = check::count(&key("count"), table.count.unwrap_or(1), 1, MAX_TEAMS)?;
+        if teams.len() as u64 + count > MAX_TEAMS {
+            return Err(Invalid::new(
+                key("count"),
+                format!("more than {MAX_TEAMS} teams in all"),
+                format!("at most {MAX_TEAMS} teams over all `[[organization.team]]` tables"),
+            ));
+        }
+        let spec = TeamSpec {
+            name: String::new(),
+            size: match table.size {
+                Some(size) => check::count(&key("size"), size, 1, 100)? as u32,
+                None => defaults.size,
+            },
+            competence_mean: match table.competence_mean {
+                Some(m) => check::range(&key("competence_mean"), m, 0.05, 0.95)?,
+                None => defaults.competence_mean,
+            },
+            motivation_mean: match table.motivation_mean {
+                Some(m) => check::range(&key("motivation_mean"), m, 0.05, 0.95)?,
+                None => defaults.motivation_mean,
+            },
+            trust: match table.trust {
+                Some(t) => check::probability(&key("trust"), t)?,
+                None => defaults.trust,
+            },
+            manager_skill: match table.manager_skill {
+                Some(q) => Some(check::range(&key("manager_skill"), q, -3.0, 3.0)?),
+                None => None,
+            },
+        };
+        let base = match &table.name {
+            Some(name) => Some(validate_team_name(&key("name"), name)?),
+            None => None,
+        };
+        for j in 0..count {
+            let k = teams.len();
+            let name = match (&base, count) {
+                (None, _) => TeamSpec::numbered(k, spec.size).name,
+                (Some(base), 1) => base.clone(),
+                (Some(base), _) => format!("{base} {}", j + 1),
+            };
+            if teams.iter().any(|t| t.name == name) {
+                return Err(Invalid::new(
+                    key("name"),
+                    format!("team {name:?} is defined twice"),
+                    "a unique team name (teams without one are called \"team 1\", \"team 2\", ...)",
+                ));
+            }
+            teams.push(TeamSpec {
+                name,
+                ..spec.clone()
+            });
+        }
+    }
+    Ok(teams)
+}
+
+/// A team's name: 1 to 60 characters on one line.
+fn validate_team_name(key: &str, name: &str) -> Result<String, Invalid> {
+    let trimmed = name.trim();
+    if !trimmed.is_empty()
+        && trimmed.chars().count() <= 60
+        && !trimmed.chars().any(char::is_control)
+    {
+        Ok(trimmed.to_string())
+    } else {
+        Err(Invalid::new(
+            key,
+            format!("{name:?} cannot name a team"),
+            "1 to 60 characters on one line",
+        ))
+    }
 }
 
 fn validate_disturbances(raw: &RawDisturbances) -> Result<Disturbances, Invalid> {
@@ -857,6 +1006,44 @@ fn validate_policy_name<P>(
     Ok(name)
 }
 
+/// The raw form of an organization. Teams that differ only by their default numbered names
+/// are written in the `teams` / `team_size` / `initial_*` shorthand; otherwise each team gets
+/// its own `[[organization.team]]` table with every value written out.
+fn raw_organization(o: &Organization) -> RawOrganization {
+    let first = &o.teams[0];
+    let mut raw = RawOrganization {
+        value_per_person_day: Some(o.value_per_person_day),
+        quality_dimension: Some(o.quality_dimension),
+        terminal_value_days: Some(o.terminal_value_days),
+        idea_arrival_factor: Some(o.idea_arrival_factor),
+        engagement_prior: Some(o.engagement_prior),
+        ..RawOrganization::default()
+    };
+    if o.teams_alike() {
+        raw.teams = Some(o.teams.len() as u64);
+        raw.team_size = Some(u64::from(first.size));
+        raw.initial_competence_mean = Some(first.competence_mean);
+        raw.initial_motivation_mean = Some(first.motivation_mean);
+        raw.initial_trust = Some(first.trust);
+    } else {
+        raw.team = Some(
+            o.teams
+                .iter()
+                .map(|t| RawTeam {
+                    name: Some(t.name.clone()),
+                    count: None,
+                    size: Some(u64::from(t.size)),
+                    competence_mean: Some(t.competence_mean),
+                    motivation_mean: Some(t.motivation_mean),
+                    trust: Some(t.trust),
+                    manager_skill: t.manager_skill,
+                })
+                .collect(),
+        );
+    }
+    raw
+}
+
 /// The raw form of a validated scenario, with every default written out.
 pub fn from_scenario(scenario: &Scenario) -> RawScenario {
     let mut raw = RawScenario {
@@ -902,17 +1089,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
             coefficients: c,
             policies,
         } => {
-            raw.organization = Some(RawOrganization {
-                teams: Some(u64::from(o.teams)),
-                team_size: Some(u64::from(o.team_size)),
-                value_per_person_day: Some(o.value_per_person_day),
-                quality_dimension: Some(o.quality_dimension),
-                terminal_value_days: Some(o.terminal_value_days),
-                idea_arrival_factor: Some(o.idea_arrival_factor),
-                engagement_prior: Some(o.engagement_prior),
-                initial_competence_mean: Some(o.initial_competence_mean),
-                initial_trust: Some(o.initial_trust),
-            });
+            raw.organization = Some(raw_organization(o));
             raw.disturbances = Some(RawDisturbances {
                 demand_volatility: Some(d.demand_volatility),
                 surges_per_year: Some(d.surges_per_year),

@@ -340,3 +340,74 @@ fn management_keys_in_a_queue_scenario_are_rejected() {
     let err = rejected("f.toml", Some(&text));
     assert!(err.contains("policies[0].preset"), "{err}");
 }
+
+#[test]
+fn team_tables_are_checked_and_located() {
+    let head = "name = \"t\"\nseed = 1\nreplications = 4\nhorizon_days = 50\n[organization]\n";
+    let policy = "[[policies]]\nname = \"b\"\n";
+
+    // Both ways of giving the teams at once.
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}teams = 3\n[[organization.team]]\nsize = 5\n{policy}"
+        )),
+    );
+    assert!(
+        err.contains("f.toml:6:1:") && err.contains("key `organization.teams`"),
+        "{err}"
+    );
+    assert!(err.contains("either `teams = N`"), "{err}");
+
+    // A misspelt key in the second table.
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\nname = \"a\"\n[[organization.team]]\ncompetence = 0.5\n{policy}"
+        )),
+    );
+    assert!(
+        err.contains("f.toml:9:1:") && err.contains("organization.team[1].competence"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `competence_mean`?"), "{err}");
+
+    // Out of range, located in its own table.
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\n[[organization.team]]\nname = \"b\"\nsize = 500\n{policy}"
+        )),
+    );
+    assert!(
+        err.contains("f.toml:9:1:") && err.contains("organization.team[1].size"),
+        "{err}"
+    );
+    assert!(err.contains("a whole number from 1 to 100"), "{err}");
+
+    // Names must be unique, counting those that `count` makes ("a 1", "a 2").
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\nname = \"a\"\ncount = 2\n\
+             [[organization.team]]\nname = \"a 2\"\n{policy}"
+        )),
+    );
+    assert!(err.contains("organization.team[1].name"), "{err}");
+    assert!(err.contains("team \"a 2\" is defined twice"), "{err}");
+
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\nmanager_skill = 9\n{policy}"
+        )),
+    );
+    assert!(err.contains("organization.team[0].manager_skill"), "{err}");
+    assert!(err.contains("a number from -3 to 3"), "{err}");
+
+    let err = rejected("f.toml", Some(&format!("{head}team = []\n{policy}")));
+    assert!(
+        err.contains("f.toml:6:1:") && err.contains("no teams"),
+        "{err}"
+    );
+}

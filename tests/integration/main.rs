@@ -12,4 +12,6 @@ mod coefficients;
 mod common;
 mod determinism;
 mod queueing;
+mod scenarios;
 mod stylized_facts;
+mod teams;

@@ -116,10 +116,11 @@ pub const EXTRA_OUTCOMES: [MetricSpec; 47] = [
 /// Per-team outcomes, recorded after [`EXTRA_OUTCOMES`] for teams 1, 2, ... in this order
 /// (names get the team number as a suffix, e.g. `team_engagement_3`): the engagement gradient
 /// of SF-11 pools them across replications.
-pub const TEAM_OUTCOMES: [MetricSpec; 3] = [
+pub const TEAM_OUTCOMES: [MetricSpec; 4] = [
     m("team_engagement", "Team engagement", "index 0-1", "Time average of the team's mean engagement g over present members, sampled at every weekly team update."),
     m("team_quits", "Team quits", "people", "Voluntary exits from the team up to the horizon."),
     m("team_person_years", "Team exposure", "person-years", "Person-years present in the team up to the horizon (vacancies excluded): the denominator of the team's turnover rate."),
+    m("team_true_value", "Team true value", "S", "True value the team members' planned work delivered up to the horizon (aligned, discounted for delay, C.6), net of the harm of its repaired defects; wages, open defects and terminal value are counted only organization-wide."),
 ];
 
 /// The per-team outcomes of `teams` teams, team by team in [`TEAM_OUTCOMES`] order.
@@ -143,7 +144,8 @@ pub fn team_outcomes(teams: usize) -> Vec<MetricSpec> {
 /// memory held is bounded by the largest organization run.
 fn team_names(k: usize, j: usize) -> (&'static str, &'static str) {
     use std::sync::Mutex;
-    static NAMES: Mutex<Vec<[(&'static str, &'static str); 3]>> = Mutex::new(Vec::new());
+    static NAMES: Mutex<Vec<[(&'static str, &'static str); TEAM_OUTCOMES.len()]>> =
+        Mutex::new(Vec::new());
     let mut names = NAMES
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -155,11 +157,7 @@ fn team_names(k: usize, j: usize) -> (&'static str, &'static str) {
                 Box::leak(format!("{}, team {team}", spec.label).into_boxed_str()),
             )
         };
-        names.push([
-            make(&TEAM_OUTCOMES[0]),
-            make(&TEAM_OUTCOMES[1]),
-            make(&TEAM_OUTCOMES[2]),
-        ]);
+        names.push(TEAM_OUTCOMES.each_ref().map(make));
     }
     names[k][j]
 }

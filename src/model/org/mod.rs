@@ -13,7 +13,7 @@ use crate::policy::Levers;
 use crate::random::Streams;
 use crate::scenario::NamedPolicy;
 
-pub use params::{Coefficients, Disturbances, EngagementPrior, Organization};
+pub use params::{Coefficients, Disturbances, EngagementPrior, Organization, TeamSpec};
 
 /// The management model of a scenario: one lever set per policy.
 pub struct OrgModel {
@@ -41,7 +41,7 @@ impl OrgModel {
             .iter()
             .chain(metrics::EXTRA_OUTCOMES.iter())
             .copied()
-            .chain(metrics::team_outcomes(organization.teams as usize))
+            .chain(metrics::team_outcomes(organization.teams.len()))
             .collect();
         OrgModel {
             policies,

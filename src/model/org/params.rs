@@ -23,13 +23,53 @@ impl EngagementPrior {
     }
 }
 
+/// One team at the start (MODEL-SPEC C.1): its members and the starting state of its people.
+/// The people's individual values are drawn around these means at day 0; people hired later
+/// come from the labour market and start like any hire (R15), whichever team they join.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamSpec {
+    /// Name shown in the summary (`team 1`, `team 2`, ... unless the scenario names it).
+    pub name: String,
+    /// Members (span of control of the team's manager), 1 to 100.
+    pub size: u32,
+    /// Mean initial competence c; the Beta keeps 7 pseudo-observations, so 4/7 gives Beta(4, 3).
+    pub competence_mean: f64,
+    /// Mean initial autonomous motivation ι, the people's commitment to the work itself; the
+    /// Beta keeps 8.5 pseudo-observations, so 5/8.5 gives MODEL-SPEC's Beta(5, 3.5).
+    pub motivation_mean: f64,
+    /// Initial trust in the manager τ [0, 1].
+    pub trust: f64,
+    /// The first manager's people-management skill q_j as a z-score; `None` draws it from
+    /// N(0, 1) (MODEL-SPEC C.1). Successors are always drawn.
+    pub manager_skill: Option<f64>,
+}
+
+impl TeamSpec {
+    /// Mean initial competence by default: Beta(4, 3).
+    pub const COMPETENCE_MEAN: f64 = 4.0 / 7.0;
+    /// Mean initial autonomous motivation by default: Beta(5, 3.5).
+    pub const MOTIVATION_MEAN: f64 = 5.0 / 8.5;
+    /// Initial trust in the manager by default.
+    pub const TRUST: f64 = 0.6;
+
+    /// The default team `k` (0-based) of `size` members.
+    pub fn numbered(k: usize, size: u32) -> Self {
+        TeamSpec {
+            name: format!("team {}", k + 1),
+            size,
+            competence_mean: Self::COMPETENCE_MEAN,
+            motivation_mean: Self::MOTIVATION_MEAN,
+            trust: Self::TRUST,
+            manager_skill: None,
+        }
+    }
+}
+
 /// The organization: teams of members, each with a manager.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Organization {
-    /// Number of teams, 1 to 1,000.
-    pub teams: u32,
-    /// Members per team (span of control), 1 to 100.
-    pub team_size: u32,
+    /// The teams, 1 to 1,000 of them, in the order of their numbers.
+    pub teams: Vec<TeamSpec>,
     /// Value of one fully productive, fully aligned person-day [S], default 0.008 (≈ 2 S/year).
     pub value_per_person_day: f64,
     /// Whether work has a quality dimension (defects, rework, capability stock); default true.
@@ -40,24 +80,43 @@ pub struct Organization {
     pub idea_arrival_factor: f64,
     /// Initial engagement calibration.
     pub engagement_prior: EngagementPrior,
-    /// Mean initial competence, Beta(4, 3) by default (mean 0.57); shifts the Beta's mean.
-    pub initial_competence_mean: f64,
-    /// Initial trust in the manager [0, 1], default 0.6.
-    pub initial_trust: f64,
+}
+
+impl Organization {
+    /// `teams` default teams of `size` members each.
+    pub fn uniform(teams: usize, size: u32) -> Vec<TeamSpec> {
+        (0..teams).map(|k| TeamSpec::numbered(k, size)).collect()
+    }
+
+    /// Whether every team is the first one but for its numbered name (`team 1`, `team 2`,
+    /// ...) and the manager's skill is drawn: an organization of teams alike.
+    pub fn teams_alike(&self) -> bool {
+        let first = &self.teams[0];
+        self.teams.iter().enumerate().all(|(k, t)| {
+            t.manager_skill.is_none()
+                && *t
+                    == TeamSpec {
+                        name: TeamSpec::numbered(k, first.size).name,
+                        ..first.clone()
+                    }
+        })
+    }
+
+    /// Members in all teams (managers not counted).
+    pub fn members(&self) -> usize {
+        self.teams.iter().map(|t| t.size as usize).sum()
+    }
 }
 
 impl Default for Organization {
     fn default() -> Self {
         Organization {
-            teams: 6,
-            team_size: 7,
+            teams: Organization::uniform(6, 7),
             value_per_person_day: 0.008,
             quality_dimension: true,
             terminal_value_days: 125.0,
             idea_arrival_factor: 1.5,
             engagement_prior: EngagementPrior::Us2024,
-            initial_competence_mean: 4.0 / 7.0,
-            initial_trust: 0.6,
         }
     }
 }

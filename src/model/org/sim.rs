@@ -479,6 +479,8 @@ pub struct Replication<'a> {
     now: f64,
     people: Vec<Person>,
     teams: Vec<Team>,
+    /// Team `k`'s positions are people `first_member[k]..first_member[k + 1]`.
+    first_member: Vec<usize>,
     calendar: EventQueue<Event>,
     person_rngs: Vec<[SimRng; 8]>,
     team_rngs: Vec<[SimRng; 7]>,
@@ -632,9 +634,14 @@ impl<'a> Replication<'a> {
         grid: &'a [f64],
         streams: &Streams,
     ) -> Self {
-        let n_teams = org.teams as usize;
-        let size = org.team_size as usize;
-        let n_people = n_teams * size;
+        let n_teams = org.teams.len();
+        let first_member: Vec<usize> = std::iter::once(0)
+            .chain(org.teams.iter().scan(0, |end, team| {
+                *end += team.size as usize;
+                Some(*end)
+            }))
+            .collect();
+        let n_people = first_member[n_teams];
         let person_rngs: Vec<[SimRng; 8]> = (0..n_people as u64)
             .map(|p| {
                 [
@@ -680,6 +687,7 @@ impl<'a> Replication<'a> {
             now: 0.0,
             people: Vec::with_capacity(n_people),
             teams: Vec::with_capacity(n_teams),
+            first_member,
             calendar: EventQueue::with_capacity(n_people * 8 + 64),
             person_rngs,
             team_rngs,
@@ -706,13 +714,14 @@ impl<'a> Replication<'a> {
 
     fn init(&mut self, streams: &Streams) {
         let lv = self.levers;
-        let n_teams = self.org.teams as usize;
-        let size = self.org.team_size as usize;
+        let n_teams = self.org.teams.len();
         let sigma_dir = 0.6 / (1.0 + 10.0 * lv.ground_truth);
         self.director_angle = sigma_dir * normal(&mut self.market_rng);
         for k in 0..n_teams {
             let mut manager_rng = streams.stream(source::MANAGER, k as u64);
-            let skill = normal(&mut manager_rng);
+            // Drawn even when the scenario sets it, so the streams stay in step.
+            let drawn = normal(&mut manager_rng);
+            let skill = self.org.teams[k].manager_skill.unwrap_or(drawn);
             let dependencies = [(k + 1) % n_teams, (k + 2) % n_teams];
             let (vision_target, vision_tau) = rules::vision_dynamics(lv.time_vision, skill);
             let mut vision = Relaxing::new(0.6, 0.0, vision_tau, vision_tau);
@@ -769,9 +778,11 @@ impl<'a> Replication<'a> {
                 autonomy_support: 0.5,
             });
         }
-        for p in 0..n_teams * size {
-            let person = self.new_person(p, p / size, 0.0, false);
-            self.people.push(person);
+        for k in 0..n_teams {
+            for p in self.members(k) {
+                let person = self.new_person(p, k, 0.0, false);
+                self.people.push(person);
+            }
         }
         // Backlog seeded with 20 working days' worth of ideas, then the arrival processes.
         for k in 0..n_teams {
@@ -867,12 +878,14 @@ impl<'a> Replication<'a> {
         let (competence, motivation, trust, tenure) = if hire {
             (beta(rng, 2.5, 3.5), beta(rng, 6.0, 3.0), 0.5, 0.0)
         } else {
-            // Beta(4, 3) by default; the mean can be shifted keeping 7 pseudo-observations.
-            let mean = org.initial_competence_mean;
+            // Beta(4, 3) and Beta(5, 3.5) by default; the team's means shift them, keeping 7
+            // and 8.5 pseudo-observations.
+            let spec = &org.teams[team];
+            let (c, m) = (spec.competence_mean, spec.motivation_mean);
             (
-                beta(rng, 7.0 * mean, 7.0 * (1.0 - mean)),
-                beta(rng, 5.0, 3.5),
-                org.initial_trust,
+                beta(rng, 7.0 * c, 7.0 * (1.0 - c)),
+                beta(rng, 8.5 * m, 8.5 * (1.0 - m)),
+                spec.trust,
                 750.0 * exp1(rng),
             )
         };
@@ -983,8 +996,7 @@ impl<'a> Replication<'a> {
 
     fn idea_rate(&self, k: usize) -> f64 {
         let team = &self.teams[k];
-        self.org.idea_arrival_factor * self.org.team_size as f64 * BASELINE_PLANNED_CAPACITY
-            / MEAN_SIZE
+        self.org.idea_arrival_factor * self.team_size(k) * BASELINE_PLANNED_CAPACITY / MEAN_SIZE
             * (team.demand_log.exp() * team.surge).min(MAX_DEMAND)
     }
 
@@ -1357,10 +1369,14 @@ impl Replication<'_> {
         self.teams[k].manager.effectiveness(self.now) * (5.0 / self.one_on_one_period()).min(1.0)
     }
 
-    /// Team `k`'s position slots (people indices): consecutive, `team_size` of them.
+    /// Team `k`'s position slots (people indices): consecutive, its size of them.
     fn members(&self, k: usize) -> Range<usize> {
-        let size = self.org.team_size as usize;
-        k * size..(k + 1) * size
+        self.first_member[k]..self.first_member[k + 1]
+    }
+
+    /// Team `k`'s positions (its manager's span of control n_j).
+    fn team_size(&self, k: usize) -> f64 {
+        f64::from(self.org.teams[k].size)
     }
 
     /// The members of team `k` who are present (slots that are not vacant).
@@ -1618,7 +1634,7 @@ impl Replication<'_> {
         let churn = if team.churn_until > t { 1.0 } else { 0.0 };
         let punish_rate = team.punish_rate;
         let supportive = team.supportive;
-        let unplanned_per_head = team.incidents.len() as f64 / self.org.team_size as f64;
+        let unplanned_per_head = team.incidents.len() as f64 / self.team_size(k);
         let customer_feedback = if lv.kpi_set == KpiSet::Balanced {
             1.0
         } else {
@@ -1630,7 +1646,7 @@ impl Replication<'_> {
         } else {
             0.0
         };
-        let coach_hours_per_day = 45.0 * time_coach / self.org.team_size as f64 / 5.0;
+        let coach_hours_per_day = 45.0 * time_coach / self.team_size(k) / 5.0;
 
         let person = &mut self.people[p];
         let competence = person.competence.at(t);
@@ -3310,11 +3326,10 @@ impl Replication<'_> {
                 self.ledger.teams[k].lost_days[2] += ramp_shortfall(f64::INFINITY);
             }
         }
-        let positions = self.org.team_size as f64;
         let mut cost = [0.0; 3];
         let (mut value, mut present_days) = (0.0, 0.0);
-        for team in &self.ledger.teams {
-            let days = positions * self.horizon - team.vacant_days;
+        for (k, team) in self.ledger.teams.iter().enumerate() {
+            let days = self.team_size(k) * self.horizon - team.vacant_days;
             let per_day = (team.value - team.harm) / days;
             for (c, lost) in cost.iter_mut().zip(team.lost_days) {
                 *c += lost * per_day;
@@ -3355,7 +3370,8 @@ impl Replication<'_> {
             let at = first_team + TEAM_OUTCOMES.len() * k;
             out[at] = team.engagement_sum / team.engagement_samples;
             out[at + 1] = team.quits;
-            out[at + 2] = (positions * self.horizon - team.vacant_days) / DAYS_PER_YEAR;
+            out[at + 2] = (self.team_size(k) * self.horizon - team.vacant_days) / DAYS_PER_YEAR;
+            out[at + 3] = team.value - team.harm;
         }
     }
 }
@@ -3387,7 +3403,7 @@ mod tests {
         assert!(balanced > 0.0);
         assert_eq!(tv(&crate::policy::kpi_heavy()), balanced);
         assert_eq!(tv(&other), balanced);
-        let people = f64::from(org.teams) * (f64::from(org.team_size) + 1.0);
+        let people = (org.members() + org.teams.len()) as f64;
         assert!(balanced < people * 125.0 * 0.008 * 1.08);
     }
 
@@ -3475,9 +3491,7 @@ mod tests {
             .iter()
             .chain(EXTRA_OUTCOMES.iter())
             .copied()
-            .chain(crate::model::org::metrics::team_outcomes(
-                org.teams as usize,
-            ))
+            .chain(crate::model::org::metrics::team_outcomes(org.teams.len()))
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
@@ -3494,7 +3508,7 @@ mod tests {
             assert!(x.is_finite(), "{name} = {x}");
         }
         // Present person-days by burnout state add up to the teams' exposure.
-        let teams = Organization::default().teams as usize;
+        let teams = Organization::default().teams.len();
         let person_years: f64 = (1..=teams)
             .map(|k| get(&format!("team_person_years_{k}")))
             .sum();
@@ -3594,7 +3608,7 @@ mod tests {
         let mut handovers = 0;
         for seed in 0..3 {
             let mut events = 0_u64;
-            let mut held_before = vec![false; org.teams as usize * org.team_size as usize];
+            let mut held_before = vec![false; org.members()];
             outcomes_observed(
                 &levers,
                 &Disturbances::default(),
