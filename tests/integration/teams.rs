@@ -153,3 +153,90 @@ fn a_run_prints_outcomes_per_team_when_teams_differ() {
     assert_eq!(teams[2]["size"], 4);
     assert!(teams[2]["manager_skill"].is_null());
 }
+
+/// One `[[organization.team]]` table of the round-trip property, as TOML.
+fn team_table() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let name = proptest::option::of(prop_oneof![
+        Just("platform".to_string()),
+        Just("team 2".to_string()),
+        Just("équipe \"ops\" / α".to_string()),
+        Just("platform 1".to_string()),
+        "[a-z]{1,8}",
+    ]);
+    (
+        name,
+        proptest::option::of(1u64..4),
+        proptest::option::of(1u64..12),
+        proptest::option::of(0.05f64..0.95),
+        proptest::option::of(0.05f64..0.95),
+        proptest::option::of(0.0f64..1.0),
+        proptest::option::of(-3.0f64..3.0),
+    )
+        .prop_map(
+            |(name, count, size, competence, motivation, trust, skill)| {
+                let mut t = String::from("[[organization.team]]\n");
+                let mut key = |k: &str, v: Option<String>| {
+                    if let Some(v) = v {
+                        t.push_str(&format!("{k} = {v}\n"));
+                    }
+                };
+                key("name", name.map(|n| format!("{n:?}")));
+                key("count", count.map(|c| c.to_string()));
+                key("size", size.map(|s| s.to_string()));
+                key("competence_mean", competence.map(|x| format!("{x:?}")));
+                key("motivation_mean", motivation.map(|x| format!("{x:?}")));
+                key("trust", trust.map(|x| format!("{x:?}")));
+                key("manager_skill", skill.map(|x| format!("{x:?}")));
+                t
+            },
+        )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever teams a valid scenario describes (alike or not, named or numbered, with
+    /// organization-wide defaults or without), its resolved form parses to the same scenario,
+    /// and resolving that again gives the same text.
+    #[test]
+    fn resolved_organization_parses_back_to_the_same_scenario(
+        tables in proptest::collection::vec(team_table(), 0..5),
+        team_size in proptest::option::of(1u64..10),
+        teams in proptest::option::of(1u64..8),
+        motivation in proptest::option::of(0.05f64..0.95),
+    ) {
+        let mut organization = String::new();
+        if let Some(n) = team_size {
+            organization.push_str(&format!("team_size = {n}\n"));
+        }
+        if let Some(m) = motivation {
+            organization.push_str(&format!("initial_motivation_mean = {m:?}\n"));
+        }
+        if tables.is_empty() {
+            if let Some(n) = teams {
+                organization.push_str(&format!("teams = {n}\n"));
+            }
+        }
+        organization.push_str(&tables.concat());
+        let text = format!(
+            "{HEAD}seed = 1\nreplications = 2\n[organization]\n{organization}\n{BALANCED}"
+        );
+        // Name collisions (e.g. "platform" twice, or a table named "team 2" before an unnamed
+        // second table) are rejected; everything else must round-trip.
+        match scenario::parse(Path::new("p.toml"), &text) {
+            Ok(first) => {
+                let resolved = first.to_resolved_toml();
+                let again = scenario::parse(Path::new("resolved.toml"), &resolved)
+                    .unwrap_or_else(|e| panic!("{e:?}\n{resolved}"));
+                proptest::prop_assert_eq!(&again, &first);
+                proptest::prop_assert_eq!(again.to_resolved_toml(), resolved);
+            }
+            Err(e) => {
+                let message = format!("{e:?}");
+                proptest::prop_assert!(message.contains("is defined twice"), "{message}\n{text}");
+                proptest::prop_assert!(tables.iter().any(|t| t.contains("name = ")), "{text}");
+            }
+        }
+    }
+}
