@@ -2,6 +2,7 @@
 //!
 //! `main.rs` only parses, calls [`execute`] and maps the error to an exit code.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -328,41 +329,64 @@ fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::S
     }
 }
 
+/// Most teams the printed summary lists; `summary.json` has them all.
+const MAX_TEAM_ROWS: usize = 30;
+
 /// Per team and policy: mean engagement and true value delivered (the `team_*` outcomes), for
-/// organizations whose teams differ.
+/// organizations whose teams differ; the first [`MAX_TEAM_ROWS`] teams.
 fn print_teams(summary: &output::SummaryFile<'_>) {
-    let mean = |policy: &str, metric: String| {
-        summary
-            .outcomes
-            .iter()
-            .find(|r| r.policy == policy && r.metric == metric)
-            .map_or(f64::NAN, |r| r.summary.mean)
-    };
-    println!("  By team: engagement, time average [index 0-1] / true value delivered [S]");
-    let labels: Vec<String> = summary
-        .teams
+    let means: HashMap<(&str, &str), f64> = summary
+        .outcomes
+        .iter()
+        .map(|r| ((r.policy, r.metric), r.summary.mean))
+        .collect();
+    let mean = |policy: &str, metric: &str| means.get(&(policy, metric)).copied();
+    let shown = &summary.teams[..summary.teams.len().min(MAX_TEAM_ROWS)];
+    let labels: Vec<String> = shown
         .iter()
         .map(|t| format!("{} ({})", t.name, t.size))
         .collect();
-    let width = labels
+    let cells: Vec<Vec<String>> = shown
         .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(22);
-    print!("    {:<width$}", "team (members)");
-    for policy in &summary.policies {
-        print!(" {policy:>22}");
+        .map(|team| {
+            let engagement = format!("team_engagement_{}", team.number);
+            let value = format!("team_true_value_{}", team.number);
+            summary
+                .policies
+                .iter()
+                .map(|p| match (mean(p, &engagement), mean(p, &value)) {
+                    (Some(g), Some(v)) => format!("{g:.3} / {v:.2}"),
+                    _ => "-".to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let width = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0);
+    let first = width(&mut labels.iter().map(|l| l.chars().count())).max("team (members)".len());
+    let columns: Vec<usize> = summary
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(j, p)| width(&mut cells.iter().map(|row| row[j].len())).max(p.chars().count()))
+        .collect();
+    println!("  By team: engagement, time average [index 0-1] / true value delivered [S]");
+    print!("    {:<first$}", "team (members)");
+    for (policy, w) in summary.policies.iter().zip(&columns) {
+        print!("  {policy:>w$}");
     }
     println!();
-    for (team, label) in summary.teams.iter().zip(&labels) {
-        print!("    {label:<width$}");
-        for policy in &summary.policies {
-            let g = mean(policy, format!("team_engagement_{}", team.number));
-            let v = mean(policy, format!("team_true_value_{}", team.number));
-            print!(" {:>22}", format!("{g:.3} / {v:.2}"));
+    for (label, row) in labels.iter().zip(&cells) {
+        print!("    {label:<first$}");
+        for (cell, w) in row.iter().zip(&columns) {
+            print!("  {cell:>w$}");
         }
         println!();
+    }
+    if summary.teams.len() > shown.len() {
+        println!(
+            "    ... {} more teams in summary.json",
+            summary.teams.len() - shown.len()
+        );
     }
 }
 

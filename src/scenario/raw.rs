@@ -639,6 +639,8 @@ fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpe
         ));
     }
     let mut teams: Vec<TeamSpec> = Vec::new();
+    // The table each team came from, to say where a duplicate name was first used.
+    let mut origin: Vec<usize> = Vec::new();
     for (i, table) in tables.iter().enumerate() {
         let key = |name: &str| format!("organization.team[{i}].{name}");
         let count = check::count(&key("count"), table.count.unwrap_or(1), 1, MAX_TEAMS)?;
@@ -683,10 +685,21 @@ fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpe
                 (Some(base), 1) => base.clone(),
                 (Some(base), _) => format!("{base} {}", j + 1),
             };
-            if teams.iter().any(|t| t.name == name) {
+            if name.chars().count() > MAX_TEAM_NAME {
+                let room = MAX_TEAM_NAME - format!(" {count}").len();
                 return Err(Invalid::new(
                     key("name"),
-                    format!("team {name:?} is defined twice"),
+                    format!("with `count = {count}` the numbered names ({name:?}) are too long"),
+                    format!("a name of at most {room} characters, so that \"<name> {count}\" fits in {MAX_TEAM_NAME}"),
+                ));
+            }
+            if let Some(first) = teams.iter().position(|t| t.name == name) {
+                return Err(Invalid::new(
+                    key("name"),
+                    format!(
+                        "team {name:?} is defined twice (first by `organization.team[{}]`)",
+                        origin[first]
+                    ),
                     "a unique team name (teams without one are called \"team 1\", \"team 2\", ...)",
                 ));
             }
@@ -694,24 +707,34 @@ fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpe
                 name,
                 ..spec.clone()
             });
+            origin.push(i);
         }
     }
     Ok(teams)
 }
 
-/// A team's name: 1 to 60 characters on one line.
+/// Longest team name [characters], numbering by `count` included.
+const MAX_TEAM_NAME: usize = 60;
+
+/// A team's name: 1 to 60 characters on one line, without invisible or direction-changing
+/// characters (they would make two names look alike, or scramble the printed table);
+/// surrounding spaces are dropped.
 fn validate_team_name(key: &str, name: &str) -> Result<String, Invalid> {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
     let trimmed = name.trim();
     if !trimmed.is_empty()
-        && trimmed.chars().count() <= 60
-        && !trimmed.chars().any(char::is_control)
+        && trimmed.chars().count() <= MAX_TEAM_NAME
+        && !trimmed.chars().any(invisible)
     {
         Ok(trimmed.to_string())
     } else {
         Err(Invalid::new(
             key,
             format!("{name:?} cannot name a team"),
-            "1 to 60 characters on one line",
+            "1 to 60 visible characters on one line",
         ))
     }
 }

@@ -394,7 +394,10 @@ fn team_tables_are_checked_and_located() {
         )),
     );
     assert!(err.contains("organization.team[1].name"), "{err}");
-    assert!(err.contains("team \"a 2\" is defined twice"), "{err}");
+    assert!(
+        err.contains("team \"a 2\" is defined twice (first by `organization.team[0]`)"),
+        "{err}"
+    );
 
     let err = rejected(
         "f.toml",
@@ -404,6 +407,27 @@ fn team_tables_are_checked_and_located() {
     );
     assert!(err.contains("organization.team[0].manager_skill"), "{err}");
     assert!(err.contains("a number from -3 to 3"), "{err}");
+
+    // Numbering by `count` must still fit in 60 characters, or the resolved file would not
+    // parse.
+    let long = "x".repeat(59);
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\nname = \"{long}\"\ncount = 2\n{policy}"
+        )),
+    );
+    assert!(err.contains("organization.team[0].name"), "{err}");
+    assert!(err.contains("a name of at most 58 characters"), "{err}");
+
+    // Invisible characters would make two names look alike.
+    let err = rejected(
+        "f.toml",
+        Some(&format!(
+            "{head}[[organization.team]]\nname = \"\\u200B\"\n{policy}"
+        )),
+    );
+    assert!(err.contains("cannot name a team"), "{err}");
 
     let err = rejected("f.toml", Some(&format!("{head}team = []\n{policy}")));
     assert!(

@@ -718,10 +718,11 @@ impl<'a> Replication<'a> {
         let sigma_dir = 0.6 / (1.0 + 10.0 * lv.ground_truth);
         self.director_angle = sigma_dir * normal(&mut self.market_rng);
         for k in 0..n_teams {
-            let mut manager_rng = streams.stream(source::MANAGER, k as u64);
-            // Drawn even when the scenario sets it, so the streams stay in step.
-            let drawn = normal(&mut manager_rng);
-            let skill = self.org.teams[k].manager_skill.unwrap_or(drawn);
+            // The first manager's skill has a stream of its own (successors draw from the
+            // manager-turnover stream), so setting it changes no other draw.
+            let skill = self.org.teams[k]
+                .manager_skill
+                .unwrap_or_else(|| normal(&mut streams.stream(source::MANAGER, k as u64)));
             let dependencies = [(k + 1) % n_teams, (k + 2) % n_teams];
             let (vision_target, vision_tau) = rules::vision_dynamics(lv.time_vision, skill);
             let mut vision = Relaxing::new(0.6, 0.0, vision_tau, vision_tau);
@@ -3474,18 +3475,19 @@ mod tests {
         coef: &Coefficients,
         seed: u64,
     ) -> (Vec<&'static str>, Vec<f64>) {
-        outcomes_observed(levers, dist, coef, seed, |_| ())
+        let org = Organization::default();
+        outcomes_observed(&org, levers, dist, coef, seed, |_| ())
     }
 
-    /// As [`outcomes_with`], with `observe` called after every event.
+    /// As [`outcomes_with`] in organization `org`, with `observe` called after every event.
     fn outcomes_observed(
+        org: &Organization,
         levers: &Levers,
         dist: &Disturbances,
         coef: &Coefficients,
         seed: u64,
         observe: impl FnMut(&Replication),
     ) -> (Vec<&'static str>, Vec<f64>) {
-        let org = Organization::default();
         let grid = [0.0, 250.0, 500.0];
         let specs: Vec<_> = SERIES
             .iter()
@@ -3495,20 +3497,53 @@ mod tests {
             .collect();
         let mut record = Record::new(specs.len(), SERIES.len(), grid.len());
         let streams = crate::random::Streams::new(seed, 0);
-        Replication::new(levers, &org, dist, coef, 500.0, &grid, &streams)
+        Replication::new(levers, org, dist, coef, 500.0, &grid, &streams)
             .run_observed(&mut record, observe);
         (specs.iter().map(|m| m.name).collect(), record.outcomes)
     }
 
+    /// Teams of 1, 7, 3 and 20 members: the per-team rules and tallies must follow each
+    /// team's own size.
+    fn mixed_sizes() -> Organization {
+        let mut org = Organization::default();
+        org.teams = [1, 7, 3, 20]
+            .iter()
+            .enumerate()
+            .map(|(k, &size)| crate::model::org::TeamSpec::numbered(k, size))
+            .collect();
+        org
+    }
+
     #[test]
     fn turnover_tallies_are_recorded_and_consistent() {
-        let (names, out) = outcomes(&crate::policy::kpi_heavy(), 7);
+        for org in [Organization::default(), mixed_sizes()] {
+            turnover_tallies_add_up(&org);
+        }
+    }
+
+    fn turnover_tallies_add_up(org: &Organization) {
+        let (names, out) = outcomes_observed(
+            org,
+            &crate::policy::kpi_heavy(),
+            &Disturbances::default(),
+            &Coefficients::default(),
+            7,
+            |_| (),
+        );
         let get = |name: &str| out[names.iter().position(|n| *n == name).unwrap()];
         for (name, x) in names.iter().zip(&out).skip(SERIES.len()) {
             assert!(x.is_finite(), "{name} = {x}");
         }
+        // Each team's exposure is at most its positions over the horizon.
+        for (k, team) in org.teams.iter().enumerate() {
+            let years = get(&format!("team_person_years_{}", k + 1));
+            assert!(
+                years > 0.0 && years <= f64::from(team.size) * 2.0 + 1e-9,
+                "{years}"
+            );
+        }
         // Present person-days by burnout state add up to the teams' exposure.
-        let teams = Organization::default().teams.len();
+        let teams = org.teams.len();
         let person_years: f64 = (1..=teams)
             .map(|k| get(&format!("team_person_years_{k}")))
             .sum();
@@ -3604,12 +3639,20 @@ mod tests {
     #[test]
     fn incidents_are_conserved_and_handed_over() {
         let levers = crate::policy::kpi_heavy();
-        let org = Organization::default();
         let mut handovers = 0;
-        for seed in 0..3 {
+        for (seed, org) in [
+            Organization::default(),
+            Organization::default(),
+            mixed_sizes(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let seed = seed as u64;
             let mut events = 0_u64;
             let mut held_before = vec![false; org.members()];
             outcomes_observed(
+                org,
                 &levers,
                 &Disturbances::default(),
                 &Coefficients::default(),
