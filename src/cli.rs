@@ -344,7 +344,7 @@ fn print_teams(summary: &output::SummaryFile<'_>) {
     let shown = &summary.teams[..summary.teams.len().min(MAX_TEAM_ROWS)];
     let labels: Vec<String> = shown
         .iter()
-        .map(|t| format!("{} ({})", t.name, t.size))
+        .map(|t| format!("{} ({})", t.spec.name, t.spec.size))
         .collect();
     let cells: Vec<Vec<String>> = shown
         .iter()

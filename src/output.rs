@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::model::org::TeamSpec;
 use crate::model::{MetricSpec, Simulation};
 use crate::montecarlo::{Aggregate, ReplicationResult, RunPlan};
 use crate::scenario::{ModelConfig, Scenario};
@@ -227,17 +228,13 @@ pub struct SummaryFile<'a> {
     pub comparisons: Vec<ComparisonRow<'a>>,
 }
 
-/// One team of the organization, as the scenario set it up.
+/// One team of the organization, as the scenario set it up: its number, then its
+/// [`TeamSpec`] (`manager_skill` is `null` when drawn per replication).
 #[derive(Serialize)]
 pub struct TeamRow<'a> {
     pub number: usize,
-    pub name: &'a str,
-    pub size: u32,
-    pub competence_mean: f64,
-    pub motivation_mean: f64,
-    pub trust: f64,
-    /// The first manager's skill z-score; `null` when drawn per replication.
-    pub manager_skill: Option<f64>,
+    #[serde(flatten)]
+    pub spec: &'a TeamSpec,
 }
 
 /// One policy's summary of one outcome metric.
@@ -305,14 +302,9 @@ pub fn summary_file<'a>(
             .teams
             .iter()
             .enumerate()
-            .map(|(k, t)| TeamRow {
+            .map(|(k, spec)| TeamRow {
                 number: k + 1,
-                name: &t.name,
-                size: t.size,
-                competence_mean: t.competence_mean,
-                motivation_mean: t.motivation_mean,
-                trust: t.trust,
-                manager_skill: t.manager_skill,
+                spec,
             })
             .collect(),
         ModelConfig::Queue(_) => Vec::new(),

@@ -26,7 +26,7 @@ impl EngagementPrior {
 /// One team at the start (MODEL-SPEC C.1): its members and the starting state of its people.
 /// The people's individual values are drawn around these means at day 0; people hired later
 /// come from the labour market and start like any hire (R15), whichever team they join.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TeamSpec {
     /// Name shown in the summary (`team 1`, `team 2`, ... unless the scenario names it).
     pub name: String,
