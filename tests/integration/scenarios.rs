@@ -18,7 +18,10 @@ fn every_shipped_scenario_is_valid_commented_and_listed() {
         let name = file.file_name().unwrap().to_str().unwrap();
         let text = std::fs::read_to_string(file).unwrap();
         let comment = text.lines().take_while(|l| l.starts_with('#')).count();
-        assert!(comment >= 3, "{name} opens with a comment of 3 lines or more");
+        assert!(
+            comment >= 3,
+            "{name} opens with a comment of 3 lines or more"
+        );
         assert!(
             readme.contains(&format!("`scenarios/{name}`")),
             "README lists {name}"
