@@ -71,30 +71,61 @@ pub enum ScheduleError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Slot(pub u32);
 
-struct Entry<E> {
-    time: SimTime,
+/// A pending event's place in the calendar: its order and where the rest of it is kept.
+///
+/// The event itself waits in `EventQueue::events`, so an entry is a small `Copy` value and the
+/// heap moves entries by plain copies. A sift takes the moving entry out once, shifts parents
+/// (or children) into the hole it leaves, one write per level, and writes the entry once where
+/// the hole stops.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The entry's time as a [`time_key`].
+    time: u64,
+    /// Insertion sequence: among entries at the same time, the lower comes out first.
     seq: u64,
-    /// `NO_SLOT` for events that cannot be cancelled.
-    slot: u32,
-    event: E,
+    /// Index into `EventQueue::positions`: the slot number plus one, or `PLAIN`.
+    position: u32,
+    /// Index into `EventQueue::events`.
+    event: u32,
 }
 
-impl<E> Entry<E> {
-    /// True when `self` comes out of the calendar before `other`: earlier time, then earlier
-    /// insertion sequence.
-    fn precedes(&self, other: &Self) -> bool {
-        match self.time.cmp(&other.time) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => self.seq < other.seq,
-        }
+impl Entry {
+    /// The calendar's order as one integer, time above sequence: one entry comes out before
+    /// another exactly when its order is lower. Comparing two orders is a single `u128`
+    /// comparison, which compiles to a compare and a subtract-with-borrow, free of branches.
+    fn order(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.seq)
     }
 }
 
+/// `time` as an unsigned integer in the same order as [`SimTime`]: the bit transform of
+/// `f64::total_cmp`, after which signed integer order is `SimTime` order, then the sign bit
+/// flipped, which turns signed order into unsigned order.
+fn time_key(time: SimTime) -> u64 {
+    let bits = time.0.to_bits() as i64;
+    (bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63)
+}
+
+/// The time of a [`time_key`] (the transform is its own inverse, as it keeps the sign bit).
+fn key_time(key: u64) -> SimTime {
+    let bits = (key ^ (1 << 63)) as i64;
+    SimTime(f64::from_bits(
+        (bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64,
+    ))
+}
+
+/// The one slot number that cannot be used: its position index, `slot + 1`, would not fit.
 const NO_SLOT: u32 = u32::MAX;
+/// `Entry::position` of events that cannot be cancelled: `positions[0]` takes their (unread)
+/// position updates, so moving an entry needs no branch on whether it has a slot.
+const PLAIN: u32 = 0;
 /// Children per heap node: a 4-ary heap is half as deep as a binary one, which makes a pop
 /// cheaper at the price of more comparisons per level.
 const ARITY: usize = 4;
+const _: () = assert!(
+    ARITY == 4,
+    "EventQueue::earliest_child is written for four children"
+);
 /// The position of a slot with no pending event.
 const NOT_QUEUED: u32 = u32::MAX;
 
@@ -103,9 +134,14 @@ const NOT_QUEUED: u32 = u32::MAX;
 /// Every entry is live: a slot's position in the heap is tracked, so rescheduling or cancelling
 /// it moves or removes the entry in place rather than leaving a stale copy to skip later.
 pub struct EventQueue<E> {
-    heap: Vec<Entry<E>>,
-    /// Per slot: the heap index of its pending event, or `NOT_QUEUED`.
+    heap: Vec<Entry>,
+    /// At index `slot + 1`: the heap index of the slot's pending event, or `NOT_QUEUED`.
+    /// Index `PLAIN` is written to but never read.
     positions: Vec<u32>,
+    /// The pending events, at their entries' `event` index; `None` at the indices in `free`.
+    events: Vec<Option<E>>,
+    /// Indices of `events` free for reuse.
+    free: Vec<u32>,
     now: SimTime,
     next_seq: u64,
     popped: u64,
@@ -122,7 +158,9 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Vec::new(),
-            positions: Vec::new(),
+            positions: vec![NOT_QUEUED],
+            events: Vec::new(),
+            free: Vec::new(),
             now: SimTime::ZERO,
             next_seq: 0,
             popped: 0,
@@ -133,6 +171,7 @@ impl<E> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Vec::with_capacity(capacity),
+            events: Vec::with_capacity(capacity),
             ..Self::new()
         }
     }
@@ -168,97 +207,128 @@ impl<E> EventQueue<E> {
         Ok(time)
     }
 
-    fn entry(&mut self, time: SimTime, slot: u32, event: E) -> Entry<E> {
+    /// The entry of an event scheduled now at `time`, for `positions[position]` and
+    /// `events[event]`.
+    fn entry(&mut self, time: SimTime, position: u32, event: u32) -> Entry {
         let seq = self.next_seq;
         self.next_seq += 1;
         Entry {
-            time,
+            time: time_key(time),
             seq,
-            slot,
+            position,
             event,
         }
     }
 
-    /// Records that the entry at heap index `index` sits there.
-    fn place(&mut self, index: usize) {
-        let slot = self.heap[index].slot;
-        if slot != NO_SLOT {
-            self.positions[slot as usize] = index as u32;
+    /// Keeps `event` until its entry is popped or cancelled; returns its index in `events`.
+    fn store(&mut self, event: E) -> u32 {
+        match self.free.pop() {
+            Some(index) => {
+                self.events[index as usize] = Some(event);
+                index
+            }
+            None => {
+                self.events.push(Some(event));
+                (self.events.len() - 1) as u32
+            }
         }
     }
 
-    /// Moves the entry at `index` toward the root until its parent precedes it.
-    fn sift_up(&mut self, mut index: usize) {
-        while index > 0 {
-            let parent = (index - 1) / ARITY;
-            if !self.heap[index].precedes(&self.heap[parent]) {
+    /// Takes the event at `index` of `events` out, freeing the index.
+    fn take(&mut self, index: u32) -> E {
+        self.free.push(index);
+        self.events[index as usize]
+            .take()
+            .expect("every entry in the heap has its event stored")
+    }
+
+    /// Writes `entry` at heap index `index` and records that it sits there.
+    fn set(&mut self, index: usize, entry: Entry) {
+        self.heap[index] = entry;
+        self.positions[entry.position as usize] = index as u32;
+    }
+
+    /// Fills the hole at heap index `hole` with `entry`, first moving down every ancestor that
+    /// `entry` precedes.
+    fn sift_up(&mut self, mut hole: usize, entry: Entry) {
+        while hole > 0 {
+            let parent = (hole - 1) / ARITY;
+            let above = self.heap[parent];
+            if entry.order() >= above.order() {
                 break;
             }
-            self.heap.swap(index, parent);
-            self.place(index);
-            index = parent;
+            self.set(hole, above);
+            hole = parent;
         }
-        self.place(index);
+        self.set(hole, entry);
     }
 
-    /// The heap index of the earliest child of `index`, if it has children.
-    fn earliest_child(&self, index: usize) -> Option<usize> {
+    /// The heap index and entry of the earliest child of `index`, if it has children.
+    fn earliest_child(&self, index: usize) -> Option<(usize, Entry)> {
         let first = ARITY * index + 1;
-        let last = (first + ARITY).min(self.heap.len());
-        (first < last).then(|| {
-            (first + 1..last).fold(first, |best, child| {
-                if self.heap[child].precedes(&self.heap[best]) {
-                    child
-                } else {
-                    best
-                }
-            })
-        })
+        let children = self.heap.get(first..)?;
+        // With all four children present (at every parent but at most one), a tournament whose
+        // comparisons select indices, which compiles without branches: which child is earliest
+        // is close to a coin toss, so branches on it would often be mispredicted.
+        if let Some(four) = children.first_chunk::<ARITY>() {
+            let order = |i: usize| four[i].order();
+            let ab = usize::from(order(1) < order(0));
+            let cd = 2 + usize::from(order(3) < order(2));
+            let earliest = if order(cd) < order(ab) { cd } else { ab };
+            return Some((first + earliest, four[earliest]));
+        }
+        children
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, child)| child.order())
+            .map(|(offset, &child)| (first + offset, child))
     }
 
-    /// Moves the entry at `index` toward the leaves until it precedes all its children.
-    fn sift_down(&mut self, mut index: usize) {
-        while let Some(child) = self.earliest_child(index) {
-            if !self.heap[child].precedes(&self.heap[index]) {
+    /// Fills the hole at heap index `hole` with `entry`, first moving up every earliest child
+    /// that precedes `entry`.
+    fn sift_down(&mut self, mut hole: usize, entry: Entry) {
+        while let Some((child, below)) = self.earliest_child(hole) {
+            if below.order() >= entry.order() {
                 break;
             }
-            self.heap.swap(index, child);
-            self.place(index);
-            index = child;
+            self.set(hole, below);
+            hole = child;
         }
-        self.place(index);
+        self.set(hole, entry);
     }
 
-    /// Restores the heap order around `index` after its entry was replaced.
-    fn restore(&mut self, index: usize) {
-        if index > 0 && self.heap[index].precedes(&self.heap[(index - 1) / ARITY]) {
-            self.sift_up(index);
+    /// Fills the hole at heap index `hole`, whose old entry was replaced or removed, with
+    /// `entry`, moving it up or down to where the heap order holds.
+    fn restore(&mut self, hole: usize, entry: Entry) {
+        if hole > 0 && entry.order() < self.heap[(hole - 1) / ARITY].order() {
+            self.sift_up(hole, entry);
         } else {
-            self.sift_down(index);
+            self.sift_down(hole, entry);
         }
     }
 
-    fn push(&mut self, entry: Entry<E>) {
+    fn push(&mut self, entry: Entry) {
+        let hole = self.heap.len();
         self.heap.push(entry);
-        self.sift_up(self.heap.len() - 1);
+        self.sift_up(hole, entry);
     }
 
-    /// Takes the entry at heap index `index` out of the calendar.
-    fn remove_at(&mut self, index: usize) -> Entry<E> {
-        let entry = self.heap.swap_remove(index);
-        if entry.slot != NO_SLOT {
-            self.positions[entry.slot as usize] = NOT_QUEUED;
-        }
+    /// Takes the entry at heap index `index` out of the calendar; its event stays stored.
+    fn remove_at(&mut self, index: usize) -> Entry {
+        let removed = self.heap[index];
+        self.positions[removed.position as usize] = NOT_QUEUED;
+        let last = self.heap.pop().expect("index lies in the heap");
         if index < self.heap.len() {
-            self.restore(index);
+            self.restore(index, last);
         }
-        entry
+        removed
     }
 
     /// Schedules `event` at absolute time `days` [working days]; it cannot be cancelled.
     pub fn schedule_at(&mut self, days: f64, event: E) -> Result<(), ScheduleError> {
         let time = self.check(days)?;
-        let entry = self.entry(time, NO_SLOT, event);
+        let stored = self.store(event);
+        let entry = self.entry(time, PLAIN, stored);
         self.push(entry);
         Ok(())
     }
@@ -278,17 +348,23 @@ impl<E> EventQueue<E> {
     ) -> Result<(), ScheduleError> {
         debug_assert_ne!(slot.0, NO_SLOT, "slot {} is reserved", NO_SLOT);
         let time = self.check(days)?;
-        let index = slot.0 as usize;
-        if index >= self.positions.len() {
-            self.positions.resize(index + 1, NOT_QUEUED);
+        let position = slot.0 as usize + 1;
+        if position >= self.positions.len() {
+            self.positions.resize(position + 1, NOT_QUEUED);
         }
-        let entry = self.entry(time, slot.0, event);
-        match self.positions[index] {
-            NOT_QUEUED => self.push(entry),
-            position => {
-                let position = position as usize;
-                self.heap[position] = entry;
-                self.restore(position);
+        match self.positions[position] {
+            NOT_QUEUED => {
+                let stored = self.store(event);
+                let entry = self.entry(time, position as u32, stored);
+                self.push(entry);
+            }
+            index => {
+                // The slot's entry is replaced in place, keeping its index in `events`.
+                let index = index as usize;
+                let stored = self.heap[index].event;
+                self.events[stored as usize] = Some(event);
+                let entry = self.entry(time, position as u32, stored);
+                self.restore(index, entry);
             }
         }
         Ok(())
@@ -296,9 +372,10 @@ impl<E> EventQueue<E> {
 
     /// Cancels the pending event of `slot`, if any. Cost O(log n).
     pub fn cancel(&mut self, slot: Slot) {
-        if let Some(&position) = self.positions.get(slot.0 as usize) {
-            if position != NOT_QUEUED {
-                self.remove_at(position as usize);
+        if let Some(&index) = self.positions.get(slot.0 as usize + 1) {
+            if index != NOT_QUEUED {
+                let removed = self.remove_at(index as usize);
+                self.take(removed.event);
             }
         }
     }
@@ -306,8 +383,8 @@ impl<E> EventQueue<E> {
     /// The time of `slot`'s pending event, or `None` when it has none (never scheduled,
     /// cancelled or delivered).
     pub fn slot_time(&self, slot: Slot) -> Option<SimTime> {
-        match self.positions.get(slot.0 as usize) {
-            Some(&position) if position != NOT_QUEUED => Some(self.heap[position as usize].time),
+        match self.positions.get(slot.0 as usize + 1) {
+            Some(&index) if index != NOT_QUEUED => Some(key_time(self.heap[index as usize].time)),
             _ => None,
         }
     }
@@ -318,14 +395,15 @@ impl<E> EventQueue<E> {
             return None;
         }
         let entry = self.remove_at(0);
-        self.now = entry.time;
+        let time = key_time(entry.time);
+        self.now = time;
         self.popped += 1;
-        Some((entry.time, entry.event))
+        Some((time, self.take(entry.event)))
     }
 
     /// The time of the earliest pending event, without popping it.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|entry| entry.time)
+        self.heap.first().map(|entry| key_time(entry.time))
     }
 }
 
@@ -425,6 +503,8 @@ impl Relaxing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::{collection, test_runner::TestCaseError};
 
     #[test]
     fn ties_come_out_in_insertion_order() {
@@ -467,7 +547,7 @@ mod tests {
         assert_eq!(queue.delivered(), 2);
     }
 
-    /// One step of a random calendar workload for the property test below.
+    /// One step of a random calendar workload for the property tests below.
     #[derive(Clone, Debug)]
     enum Op {
         /// Schedule a plain event this many days ahead.
@@ -478,64 +558,111 @@ mod tests {
         Pop,
     }
 
-    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
-        use proptest::prelude::*;
+    /// Random steps over slots `0..slots`. Scheduling a plain event and scheduling in a slot
+    /// each weigh `schedule_weight`, cancelling 1 and popping 2, so with a weight above 2 the
+    /// calendar grows over the run.
+    fn op(slots: u32, schedule_weight: u32) -> impl Strategy<Value = Op> {
         // Delays on a coarse grid, so that ties in time are frequent.
         let delay = (0u32..8).prop_map(|d| f64::from(d) * 0.5);
         prop_oneof![
-            delay.clone().prop_map(Op::Plain),
-            (0u32..6, delay).prop_map(|(s, d)| Op::InSlot(s, d)),
-            (0u32..6).prop_map(Op::Cancel),
-            Just(Op::Pop),
-            Just(Op::Pop),
+            schedule_weight => delay.clone().prop_map(Op::Plain),
+            schedule_weight => (0..slots, delay).prop_map(|(s, d)| Op::InSlot(s, d)),
+            1 => (0..slots).prop_map(Op::Cancel),
+            2 => Just(Op::Pop),
         ]
     }
 
-    proptest::proptest! {
-        /// The calendar delivers exactly what a naive reference delivers: every live event in
-        /// (time, scheduling order), a slot holding only its latest event, cancelled events never.
-        #[test]
-        fn calendar_matches_a_naive_reference(ops in proptest::collection::vec(op(), 0..300)) {
-            let mut queue = EventQueue::new();
-            // Reference: (time, sequence, slot, label) of every live event.
-            let mut live: Vec<(f64, u64, Option<u32>, u64)> = Vec::new();
-            let mut now = 0.0;
-            for (label, op) in (0u64..).zip(ops.iter().chain(std::iter::repeat_n(&Op::Pop, 300))) {
-                match *op {
-                    Op::Plain(delay) => {
-                        queue.schedule_at(now + delay, label).unwrap();
-                        live.push((now + delay, label, None, label));
-                    }
-                    Op::InSlot(slot, delay) => {
-                        queue.schedule_in_slot(now + delay, Slot(slot), label).unwrap();
-                        live.retain(|e| e.2 != Some(slot));
-                        live.push((now + delay, label, Some(slot), label));
-                    }
-                    Op::Cancel(slot) => {
-                        queue.cancel(Slot(slot));
-                        live.retain(|e| e.2 != Some(slot));
-                    }
-                    Op::Pop => {
-                        let expected = live
-                            .iter()
-                            .enumerate()
-                            .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.1 .1.cmp(&b.1 .1)))
-                            .map(|(i, e)| (i, e.0, e.3));
-                        let got = queue.pop().map(|(t, e)| (t.days(), e));
-                        proptest::prop_assert_eq!(got, expected.map(|(_, t, e)| (t, e)));
-                        if let Some((i, t, _)) = expected {
-                            live.remove(i);
-                            now = t;
-                        }
-                    }
+    /// Runs `ops` on a calendar and on a naive reference, then pops both empty, and checks
+    /// that they deliver exactly the same: every live event in (time, scheduling order), a
+    /// slot holding only its latest event, cancelled events never.
+    fn matches_naive_reference(ops: &[Op], slots: u32) -> Result<(), TestCaseError> {
+        let mut queue = EventQueue::new();
+        // Reference: (time, sequence, slot, label) of every live event.
+        let mut live: Vec<(f64, u64, Option<u32>, u64)> = Vec::new();
+        let mut now = 0.0;
+        let drain = std::iter::repeat_n(&Op::Pop, ops.len());
+        for (label, op) in (0u64..).zip(ops.iter().chain(drain)) {
+            match *op {
+                Op::Plain(delay) => {
+                    queue.schedule_at(now + delay, label).unwrap();
+                    live.push((now + delay, label, None, label));
                 }
-                proptest::prop_assert_eq!(queue.len(), live.len());
-                for slot in 0..6 {
-                    let pending = live.iter().find(|e| e.2 == Some(slot)).map(|e| e.0);
-                    proptest::prop_assert_eq!(queue.slot_time(Slot(slot)).map(SimTime::days), pending);
+                Op::InSlot(slot, delay) => {
+                    queue
+                        .schedule_in_slot(now + delay, Slot(slot), label)
+                        .unwrap();
+                    live.retain(|e| e.2 != Some(slot));
+                    live.push((now + delay, label, Some(slot), label));
+                }
+                Op::Cancel(slot) => {
+                    queue.cancel(Slot(slot));
+                    live.retain(|e| e.2 != Some(slot));
+                }
+                Op::Pop => {
+                    let expected = live
+                        .iter()
+                        .enumerate()
+                        .min_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.1 .1.cmp(&b.1 .1)))
+                        .map(|(i, e)| (i, e.0, e.3));
+                    let got = queue.pop().map(|(t, e)| (t.days(), e));
+                    prop_assert_eq!(got, expected.map(|(_, t, e)| (t, e)));
+                    if let Some((i, t, _)) = expected {
+                        live.remove(i);
+                        now = t;
+                    }
                 }
             }
+            prop_assert_eq!(queue.len(), live.len());
+            prop_assert_eq!(queue.peek_time().map(SimTime::days), {
+                live.iter().map(|e| e.0).min_by(f64::total_cmp)
+            });
+            for slot in 0..slots {
+                let pending = live.iter().find(|e| e.2 == Some(slot)).map(|e| e.0);
+                prop_assert_eq!(queue.slot_time(Slot(slot)).map(SimTime::days), pending);
+            }
         }
+        prop_assert!(queue.is_empty());
+        Ok(())
+    }
+
+    proptest! {
+        /// A small calendar, mostly one or two levels deep, with few slots that are often
+        /// rescheduled and cancelled.
+        #[test]
+        fn calendar_matches_a_naive_reference(ops in collection::vec(op(6, 1), 0..300)) {
+            matches_naive_reference(&ops, 6)?;
+        }
+
+        /// A calendar that grows to one or two hundred events, four levels deep, like the
+        /// management model's: most nodes have all four children.
+        #[test]
+        fn deep_calendar_matches_a_naive_reference(ops in collection::vec(op(64, 4), 0..600)) {
+            matches_naive_reference(&ops, 64)?;
+        }
+
+        /// The integer key orders finite times exactly as `SimTime` does, and gives the time
+        /// back bit for bit.
+        #[test]
+        fn time_key_keeps_the_order_of_time(a in finite(), b in finite()) {
+            let (a, b) = (SimTime::new(a).unwrap(), SimTime::new(b).unwrap());
+            prop_assert_eq!(time_key(a).cmp(&time_key(b)), a.cmp(&b));
+            prop_assert_eq!(key_time(time_key(a)).days().to_bits(), a.days().to_bits());
+        }
+    }
+
+    /// Any finite `f64`: normal, subnormal, both zeros, the extremes.
+    fn finite() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            proptest::num::f64::NORMAL
+                | proptest::num::f64::SUBNORMAL
+                | proptest::num::f64::ZERO
+                | proptest::num::f64::POSITIVE
+                | proptest::num::f64::NEGATIVE,
+            Just(f64::MAX),
+            Just(f64::MIN),
+            Just(-0.0),
+            Just(0.0),
+        ]
     }
 
     #[test]
