@@ -361,13 +361,21 @@ fn print_teams(summary: &output::SummaryFile<'_>) {
                 .collect()
         })
         .collect();
-    let width = |texts: &mut dyn Iterator<Item = usize>| texts.max().unwrap_or(0);
-    let first = width(&mut labels.iter().map(|l| l.chars().count())).max("team (members)".len());
+    // Widths in characters, as `format!` pads.
+    let first = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .fold("team (members)".len(), usize::max);
     let columns: Vec<usize> = summary
         .policies
         .iter()
         .enumerate()
-        .map(|(j, p)| width(&mut cells.iter().map(|row| row[j].len())).max(p.chars().count()))
+        .map(|(j, p)| {
+            cells
+                .iter()
+                .map(|row| row[j].len())
+                .fold(p.chars().count(), usize::max)
+        })
         .collect();
     println!("  By team: engagement, time average [index 0-1] / true value delivered [S]");
     print!("    {:<first$}", "team (members)");
