@@ -547,6 +547,11 @@ impl RawScenario {
 
 /// Most teams in one organization.
 const MAX_TEAMS: u64 = 1_000;
+/// Most members in one team.
+const MAX_TEAM_SIZE: u64 = 100;
+/// Range of a team's starting competence and motivation means (organization-wide or per team):
+/// both Beta parameters stay at 0.35 or more.
+const MEAN_RANGE: (f64, f64) = (0.05, 0.95);
 
 fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid> {
     let d = Organization::default();
@@ -557,21 +562,21 @@ fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid>
             &key("team_size"),
             raw.team_size.unwrap_or(u64::from(d.teams[0].size)),
             1,
-            100,
+            MAX_TEAM_SIZE,
         )? as u32,
         competence_mean: check::range(
             &key("initial_competence_mean"),
             raw.initial_competence_mean
                 .unwrap_or(TeamSpec::COMPETENCE_MEAN),
-            0.05,
-            0.95,
+            MEAN_RANGE.0,
+            MEAN_RANGE.1,
         )?,
         motivation_mean: check::range(
             &key("initial_motivation_mean"),
             raw.initial_motivation_mean
                 .unwrap_or(TeamSpec::MOTIVATION_MEAN),
-            0.05,
-            0.95,
+            MEAN_RANGE.0,
+            MEAN_RANGE.1,
         )?,
         trust: check::probability(
             &key("initial_trust"),
@@ -589,7 +594,7 @@ fn validate_organization(raw: &RawOrganization) -> Result<Organization, Invalid>
             )? as usize;
             (0..n)
                 .map(|k| TeamSpec {
-                    name: TeamSpec::numbered(k, defaults.size).name,
+                    name: TeamSpec::numbered_name(k),
                     ..defaults.clone()
                 })
                 .collect()
@@ -654,15 +659,15 @@ fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpe
         let spec = TeamSpec {
             name: String::new(),
             size: match table.size {
-                Some(size) => check::count(&key("size"), size, 1, 100)? as u32,
+                Some(size) => check::count(&key("size"), size, 1, MAX_TEAM_SIZE)? as u32,
                 None => defaults.size,
             },
             competence_mean: match table.competence_mean {
-                Some(m) => check::range(&key("competence_mean"), m, 0.05, 0.95)?,
+                Some(m) => check::range(&key("competence_mean"), m, MEAN_RANGE.0, MEAN_RANGE.1)?,
                 None => defaults.competence_mean,
             },
             motivation_mean: match table.motivation_mean {
-                Some(m) => check::range(&key("motivation_mean"), m, 0.05, 0.95)?,
+                Some(m) => check::range(&key("motivation_mean"), m, MEAN_RANGE.0, MEAN_RANGE.1)?,
                 None => defaults.motivation_mean,
             },
             trust: match table.trust {
@@ -681,7 +686,7 @@ fn validate_teams(tables: &[RawTeam], defaults: &TeamSpec) -> Result<Vec<TeamSpe
         for j in 0..count {
             let k = teams.len();
             let name = match (&base, count) {
-                (None, _) => TeamSpec::numbered(k, spec.size).name,
+                (None, _) => TeamSpec::numbered_name(k),
                 (Some(base), 1) => base.clone(),
                 (Some(base), _) => format!("{base} {}", j + 1),
             };

@@ -52,10 +52,15 @@ impl TeamSpec {
     /// Initial trust in the manager by default.
     pub const TRUST: f64 = 0.6;
 
+    /// The name of team `k` (0-based) when the scenario does not name it: `team {k + 1}`.
+    pub fn numbered_name(k: usize) -> String {
+        format!("team {}", k + 1)
+    }
+
     /// The default team `k` (0-based) of `size` members.
     pub fn numbered(k: usize, size: u32) -> Self {
         TeamSpec {
-            name: format!("team {}", k + 1),
+            name: Self::numbered_name(k),
             size,
             competence_mean: Self::COMPETENCE_MEAN,
             motivation_mean: Self::MOTIVATION_MEAN,
@@ -96,7 +101,7 @@ impl Organization {
             t.manager_skill.is_none()
                 && *t
                     == TeamSpec {
-                        name: TeamSpec::numbered(k, first.size).name,
+                        name: TeamSpec::numbered_name(k),
                         ..first.clone()
                     }
         })

@@ -3534,13 +3534,11 @@ mod tests {
         for (name, x) in names.iter().zip(&out).skip(SERIES.len()) {
             assert!(x.is_finite(), "{name} = {x}");
         }
-        // Each team's exposure is at most its positions over the horizon.
+        // Each team's exposure is at most its positions over the horizon (500 d).
         for (k, team) in org.teams.iter().enumerate() {
             let years = get(&format!("team_person_years_{}", k + 1));
-            assert!(
-                years > 0.0 && years <= f64::from(team.size) * 2.0 + 1e-9,
-                "{years}"
-            );
+            let positions = f64::from(team.size) * 500.0 / DAYS_PER_YEAR;
+            assert!(years > 0.0 && years <= positions + 1e-9, "{years}");
         }
         // Present person-days by burnout state add up to the teams' exposure.
         let teams = org.teams.len();
