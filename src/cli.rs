@@ -38,6 +38,30 @@ pub enum Command {
     Presets,
     /// Redraw every chart from a results folder without re-running.
     Plot(PlotArgs),
+    /// Join the results of one scenario run in shards (disjoint replication ranges) into one
+    /// folder, as a single run over all of them would have written it.
+    Merge(MergeArgs),
+}
+
+/// Flags of `orgsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Results folders written by `orgsim run --first-replication K --replications N`, in any
+    /// order; together they must cover one unbroken range of replications.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output folder [default: output/<scenario-name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the results already in the output folder (never one of the shards).
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Do not draw charts (`orgsim plot` draws them later).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Flags of `orgsim plot`.
@@ -73,7 +97,7 @@ pub struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub replications: Option<u64>,
     /// Index of the first replication: re-run one future with `--first-replication K
-    /// --replications 1`, or shard a sweep across machines.
+    /// --replications 1`, or shard a sweep across machines (`orgsim merge` joins the shards).
     #[arg(long, default_value_t = 0)]
     pub first_replication: u64,
     /// Master seed.
@@ -103,6 +127,7 @@ pub fn execute(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Plot(args) => plot(&args).map(|_| ()),
+        Command::Merge(args) => merge(&args).map(|_| ()),
     }
 }
 
@@ -214,6 +239,7 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
         threads: plan.threads,
         started_unix_seconds: started_unix,
         wall_seconds: started.elapsed().as_secs_f64(),
+        merged_from: Vec::new(),
     };
     staging.write(
         "run.json",
@@ -233,6 +259,71 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     }
     if config.charts {
         draw_charts_after_run(&folder, config.quiet);
+    }
+    Ok(folder)
+}
+
+/// `orgsim merge`: returns the merged folder.
+pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
+    let started = Instant::now();
+    let started_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let shards = crate::merge::Shards::open(&args.shards)?;
+    let scenario = shards.scenario();
+    let plan = *shards.plan();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| scenario::default_output_dir(scenario));
+    if shards.contains(&out) {
+        return Err(Error::Usage(format!(
+            "{}: the output folder is one of the shards; give another with --out",
+            out.display()
+        )));
+    }
+    let staging = Staging::begin(&out, args.force)?;
+    let sim = crate::model::build(scenario);
+    let names = sim.policy_names();
+    let aggregate = shards.write_replications(sim.as_ref(), &staging.path("replications.csv"))?;
+    let summary = output::summary_file(scenario, &plan, sim.as_ref(), &names, &aggregate);
+    let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+    staging.write("summary.json", &summary_json)?;
+    staging.write("timeseries.csv", &shards.timeseries(sim.as_ref())?)?;
+    let resolved = scenario.to_resolved_toml();
+    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    let run_file = RunFile {
+        orgsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_file: shards.scenario_file().to_string(),
+        scenario_sha256: output::sha256_hex(resolved.as_bytes()),
+        seed: plan.seed,
+        first_replication: plan.first_replication,
+        replications: plan.replications,
+        threads: plan.threads,
+        started_unix_seconds: started_unix,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        merged_from: shards.provenance(),
+    };
+    staging.write(
+        "run.json",
+        &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
+    )?;
+    let folder = staging.commit()?;
+    if !args.quiet {
+        print_headline(scenario, sim.as_ref(), &summary);
+        println!(
+            "wrote {} ({} shards joined: {} policies x {} replications, {} to {})",
+            folder.display(),
+            shards.provenance().len(),
+            names.len(),
+            plan.replications,
+            plan.first_replication,
+            plan.first_replication + plan.replications - 1
+        );
+    }
+    if !args.no_charts {
+        draw_charts_after_run(&folder, args.quiet);
     }
     Ok(folder)
 }

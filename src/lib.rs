@@ -9,12 +9,14 @@
 //! - [`scenario`]: TOML scenario files, parsed then validated into domain types;
 //! - [`montecarlo`]: replications in parallel, folded in job order into [`stats`];
 //! - [`output`]: the result files, written atomically;
+//! - [`merge`]: result folders of disjoint replication ranges joined into one;
 //! - [`charts`]: PNG and SVG figures drawn from saved results;
 //! - [`cli`]: the command line.
 
 pub mod charts;
 pub mod cli;
 pub mod engine;
+pub mod merge;
 pub mod model;
 pub mod montecarlo;
 pub mod output;
@@ -39,6 +41,9 @@ pub enum Error {
     /// (exit code 2).
     #[error(transparent)]
     Chart(#[from] charts::ChartError),
+    /// Result folders that cannot be merged (exit code 2).
+    #[error(transparent)]
+    Merge(#[from] merge::MergeError),
     /// The command line asks for something impossible (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -49,6 +54,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Scenario(_)
+            | Error::Merge(_)
             | Error::Usage(_)
             | Error::Output(output::OutputError::Exists(_)) => 2,
             Error::Chart(error) if error.is_input_error() => 2,

@@ -72,21 +72,41 @@ impl Aggregate {
         }
     }
 
+    /// An aggregate of the outcome metrics only, for results read back from
+    /// `replications.csv` (which holds no time series).
+    pub fn for_outcomes(sim: &dyn Simulation) -> Self {
+        let mut aggregate = Aggregate::new(sim);
+        for policy in &mut aggregate.policies {
+            policy.series = Vec::new();
+        }
+        aggregate
+    }
+
+    /// Adds one replication's outcomes, one slice per policy in scenario order: the fold of
+    /// [`run`] for one replication, so outcomes pushed in replication order give the same
+    /// statistics, bit for bit, as the run that produced them.
+    pub fn push_outcomes<O: AsRef<[f64]>>(&mut self, outcomes: &[O]) {
+        let baseline = outcomes[0].as_ref();
+        for (p, (aggregate, record)) in self.policies.iter_mut().zip(outcomes).enumerate() {
+            for (m, &x) in record.as_ref().iter().enumerate() {
+                aggregate.outcomes[m].push(x);
+                let difference = x - baseline[m];
+                if p > 0 && !difference.is_nan() {
+                    aggregate.paired_difference[m].push(difference);
+                }
+            }
+        }
+    }
+
     /// Folds a batch of replications, each a record per policy, in replication order. Every
     /// distribution sees its observations in that order, so the result is the same as a serial
     /// fold; the many time-series distributions are folded in parallel.
     fn fold_batch(&mut self, batch: &[(u64, Vec<Record>)]) {
+        for (_, records) in batch {
+            let outcomes: Vec<&[f64]> = records.iter().map(|r| r.outcomes.as_slice()).collect();
+            self.push_outcomes(&outcomes);
+        }
         for (p, aggregate) in self.policies.iter_mut().enumerate() {
-            for (_, records) in batch {
-                let (record, baseline) = (&records[p], &records[0]);
-                for (m, &x) in record.outcomes.iter().enumerate() {
-                    aggregate.outcomes[m].push(x);
-                    let difference = x - baseline.outcomes[m];
-                    if p > 0 && !difference.is_nan() {
-                        aggregate.paired_difference[m].push(difference);
-                    }
-                }
-            }
             aggregate
                 .series
                 .par_iter_mut()

@@ -326,26 +326,51 @@ pub fn summary_file<'a>(
     }
 }
 
-/// `timeseries.csv` in tidy long form: policy, day, metric, mean and the reported quantiles.
+/// Header of `timeseries.csv`.
+pub const TIMESERIES_HEADER: &str = "policy,day,metric,mean,p05,p25,p50,p75,p95,n\n";
+
+/// One row of `timeseries.csv`: the distribution over replications of one series metric of one
+/// policy on one grid day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesCell {
+    pub mean: f64,
+    /// The reported quantiles (5%, 25%, 50%, 75%, 95%).
+    pub quantiles: [f64; 5],
+    /// Replications with a value on that day (a metric undefined there counts none).
+    pub n: u64,
+}
+
+/// Appends one `timeseries.csv` row.
+pub fn push_series_row(out: &mut String, policy: &str, day: f64, metric: &str, cell: &SeriesCell) {
+    out.push_str(&format!(
+        "{},{},{},{}",
+        policy,
+        day,
+        metric,
+        format_number(cell.mean)
+    ));
+    for q in cell.quantiles {
+        out.push(',');
+        out.push_str(&format_number(q));
+    }
+    out.push_str(&format!(",{}\n", cell.n));
+}
+
+/// `timeseries.csv` in tidy long form: policy, day, metric, mean, the reported quantiles and
+/// the number of replications with a value.
 pub fn timeseries_csv(sim: &dyn Simulation, names: &[String], aggregate: &Aggregate) -> Vec<u8> {
-    let mut out = String::from("policy,day,metric,mean,p05,p25,p50,p75,p95\n");
+    let mut out = String::from(TIMESERIES_HEADER);
     let metrics = sim.series_metrics();
     for (p, policy) in aggregate.policies.iter().enumerate() {
         for (g, day) in sim.grid().iter().enumerate() {
             for (m, spec) in metrics.iter().enumerate() {
                 let dist = &policy.series[g * metrics.len() + m];
-                out.push_str(&format!(
-                    "{},{},{},{}",
-                    names[p],
-                    day,
-                    spec.name,
-                    format_number(dist.moments().mean())
-                ));
-                for q in dist.quantiles() {
-                    out.push(',');
-                    out.push_str(&format_number(q));
-                }
-                out.push('\n');
+                let cell = SeriesCell {
+                    mean: dist.moments().mean(),
+                    quantiles: dist.quantiles(),
+                    n: dist.moments().count(),
+                };
+                push_series_row(&mut out, &names[p], *day, spec.name, &cell);
             }
         }
     }
@@ -366,6 +391,20 @@ pub struct RunFile<'a> {
     pub replications: u64,
     pub threads: usize,
     pub started_unix_seconds: u64,
+    pub wall_seconds: f64,
+    /// For a folder written by `orgsim merge`: the shards it joined, in replication order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedShard>,
+}
+
+/// One shard of a merged folder, as its own `run.json` described it.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct MergedShard {
+    /// The shard's folder, as given to `orgsim merge`.
+    pub folder: String,
+    pub first_replication: u64,
+    pub replications: u64,
+    pub threads: usize,
     pub wall_seconds: f64,
 }
 

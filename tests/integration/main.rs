@@ -1,7 +1,7 @@
 //! orgsim's integration tests, in one test binary (one link, one parallel test run).
 //!
 //! Modules: command-line behaviour and bad input, charts, the `[coefficients]` table,
-//! determinism of output files,
+//! determinism of output files, merging shards of a run,
 //! queueing validation of the engine against closed forms, and the stylized facts with their
 //! claims tested together (Holm–Bonferroni).
 
@@ -11,6 +11,7 @@ mod claims;
 mod coefficients;
 mod common;
 mod determinism;
+mod merge;
 mod queueing;
 mod scenarios;
 mod stylized_facts;
