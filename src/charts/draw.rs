@@ -1136,24 +1136,20 @@ fn text_panel<DB: DrawingBackend>(
     }
     y += line_height;
     let horizon = prepare::format_value(summary.horizon_days);
-    let mut lines: Vec<(RGBColor, String)> = vec![(
-        MUTED,
-        format!(
-            "{} replications per policy, {horizon} working days each.",
-            summary.replications
-        ),
-    )];
+    // Replications and horizon are in the footer, under every chart.
+    let mut lines: Vec<(RGBColor, String)> = Vec::new();
     if let Some(quarters) = quarters {
         lines.push((
             MUTED,
             if quarters.is_empty() {
                 "Left: dots are replications at the horizon, rings the 95% confidence ellipse of \
-                 the mean, arrows the mean path."
+                 the mean, arrows the mean path from a start with each policy already in force."
                     .into()
             } else {
                 format!(
                     "Left: dots are replications at the horizon, rings the 95% confidence ellipse \
-                     of the mean, arrows the mean path by quarter: {}.",
+                     of the mean, arrows the mean path from a start with each policy already in \
+                     force, by quarter: {}.",
                     prepare::quarter_names(quarters)
                 )
             },

@@ -274,15 +274,16 @@ pub fn quarter_names(quarters: &[usize]) -> String {
 }
 
 /// The key's line for the mean paths: where they end and what their quarter labels mean, e.g.
-/// "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+/// "mean path from the start (policy already in force) to day 500, by quarter: Q1 = day 63,
+/// Q4 = day 252 (1 year)"
 /// (with no-break spaces, as [`quarter_names`]).
 pub fn path_key(end_day: f64, quarters: &[usize]) -> String {
     let end = end_label(end_day).replace(' ', "\u{a0}");
     if quarters.is_empty() {
-        format!("mean path from the start to {end}")
+        format!("mean path from the start (policy already in force) to {end}")
     } else {
         format!(
-            "mean path from the start to {end}, by quarter: {}",
+            "mean path from the start (policy already in force) to {end}, by quarter: {}",
             quarter_names(quarters)
         )
     }
@@ -1378,15 +1379,15 @@ mod tests {
         let plain = |text: String| text.replace('\u{a0}', " ");
         assert_eq!(
             plain(path_key(500.0, &[1, 4])),
-            "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+            "mean path from the start (policy already in force) to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
         );
         assert_eq!(
             plain(path_key(200.0, &[1])),
-            "mean path from the start to day 200, by quarter: Q1 = day 63"
+            "mean path from the start (policy already in force) to day 200, by quarter: Q1 = day 63"
         );
         assert_eq!(
             plain(path_key(40.0, &[])),
-            "mean path from the start to day 40"
+            "mean path from the start (policy already in force) to day 40"
         );
         assert_eq!(
             plain(quarter_names(&[1, 4, 8])),

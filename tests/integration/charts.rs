@@ -455,7 +455,7 @@ fn the_tradeoff_labels_the_end_of_each_path_with_its_day() {
     let two_years = tradeoff_text(500);
     assert!(
         two_years.contains(
-            "mean path from the start to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
+            "mean path from the start (policy already in force) to day 500, by quarter: Q1 = day 63, Q4 = day 252 (1 year)"
         ),
         "{two_years}"
     );
@@ -472,7 +472,7 @@ fn the_tradeoff_labels_the_end_of_each_path_with_its_day() {
 
     let short = tradeoff_text(200);
     assert!(
-        short.contains("mean path from the start to day 200, by quarter: Q1 = day 63"),
+        short.contains("mean path from the start (policy already in force) to day 200, by quarter: Q1 = day 63"),
         "{short}"
     );
     let labels = plot_labels(&short);
