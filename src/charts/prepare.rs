@@ -1395,7 +1395,7 @@ mod tests {
         );
         // A legend wraps only between the names.
         assert_eq!(
-            path_key(500.0, &[1, 4]).split(' ').collect::<Vec<_>>()[8..],
+            path_key(500.0, &[1, 4]).split(' ').collect::<Vec<_>>()[12..],
             [
                 "quarter:",
                 "Q1\u{a0}=\u{a0}day\u{a0}63,",
