@@ -43,12 +43,22 @@ pub struct Summary {
     pub horizon_days: f64,
     /// Policy names in scenario order; a policy's index picks its colour.
     pub policies: Vec<String>,
+    /// The organization's teams (management model), by number.
+    #[serde(default)]
+    pub teams: Vec<TeamInfo>,
     pub outcome_metrics: Vec<MetricInfo>,
     pub series_metrics: Vec<MetricInfo>,
     #[serde(default)]
     pub outcomes: Vec<Outcome>,
     #[serde(default)]
     pub comparisons: Vec<Comparison>,
+}
+
+/// A team of the organization: its number (per-team metrics end in it) and name.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TeamInfo {
+    pub number: usize,
+    pub name: String,
 }
 
 /// One policy's summary of one outcome metric at the horizon.

@@ -81,6 +81,10 @@ pub fn chart<DB: DrawingBackend>(
             Some(info) => format!("{} over time", info.label),
             None => metric.clone(),
         },
+        Chart::Teams(family) => format!(
+            "{} by team over time",
+            prepare::team_family_label(&fig.results.summary, family)
+        ),
         Chart::Distributions => format!("Outcomes at day {horizon}, across replications"),
         Chart::Dashboard if fig.policies().len() > 1 => format!(
             "{}: styles compared over {horizon} working days",
@@ -92,7 +96,8 @@ pub fn chart<DB: DrawingBackend>(
     match chart {
         Chart::Tradeoff => tradeoff(&body, fig, true).map(|_| ()),
         // A chart of its own explains an empty start itself.
-        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full).map(|_| ()),
+        Chart::Fan(metric) => fan(&body, fig, metric, FanMode::Full, None).map(|_| ()),
+        Chart::Teams(family) => teams(&body, fig, family),
         Chart::Distributions => distributions(&body, fig),
         Chart::Dashboard => dashboard(&body, fig),
     }
@@ -753,14 +758,22 @@ enum FanMode {
     Small,
 }
 
+/// A small panel among others that share its y axis, under its own caption (a team's name).
+struct SharedPanel<'a> {
+    caption: &'a str,
+    y: (f64, f64),
+}
+
 /// A fan chart: per policy, the median over replications with its 50% and 90% bands. A
 /// start where no policy has a value is shaded and says why; if that note does not fit there
 /// (in a small panel), returns what to say elsewhere, e.g. "KPI-truth gap before day 130".
+/// `shared` gives a small panel its caption and y range instead of the metric's own.
 fn fan<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     metric: &str,
     mode: FanMode,
+    shared: Option<&SharedPanel>,
 ) -> Result<Option<String>, DrawingAreaErrorKind<DB::ErrorType>> {
     let small = mode == FanMode::Small;
     let s = match mode {
@@ -779,8 +792,13 @@ fn fan<DB: DrawingBackend>(
     let fans: Vec<Vec<prepare::Band>> = (0..fig.policies().len())
         .map(|p| prepare::fan_bands(&results.series, p, metric))
         .collect();
-    let y = prepare::padded_range(fans.iter().flatten().flat_map(|b| [b.p05, b.p95]), 0.05)
-        .unwrap_or((0.0, 1.0));
+    let y = shared.map_or_else(
+        || {
+            prepare::padded_range(fans.iter().flatten().flat_map(|b| [b.p05, b.p95]), 0.05)
+                .unwrap_or((0.0, 1.0))
+        },
+        |panel| panel.y,
+    );
     let (x, x_labels) = time_axis(fig);
     let info = results.series_metric(metric);
     let (label, unit_text) = info.map_or((metric.to_string(), String::new()), |i| {
@@ -800,7 +818,7 @@ fn fan<DB: DrawingBackend>(
         } else {
             format!("{label} [{unit_text}]")
         },
-        caption: small.then(|| label.clone()),
+        caption: small.then(|| shared.map_or_else(|| label.clone(), |p| p.caption.to_string())),
         scale: s,
         x_labels,
         y_labels: if small { 5 } else { 8 },
@@ -861,6 +879,53 @@ fn fan<DB: DrawingBackend>(
         legend(&legend_area, fig, &items)?;
     }
     Ok(unexplained.map(|(span, _)| format!("{label} {}", prepare::empty_start_days(&span))))
+}
+
+/// Small fans of one per-team series family, one panel per team on a shared y axis so that
+/// teams compare at a glance, with the policies' legend beside them.
+fn teams<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    family: &str,
+) -> DrawResult<DB> {
+    let results = fig.results;
+    let panels = prepare::team_panels(&results.summary, family);
+    let (plot, legend_area) = with_legend_margin(area, fig);
+    let policies = fig.policies().len();
+    let y = prepare::padded_range(
+        panels.iter().flat_map(|(metric, _)| {
+            (0..policies)
+                .flat_map(|p| prepare::fan_bands(&results.series, p, metric))
+                .flat_map(|b| [b.p05, b.p95])
+        }),
+        0.05,
+    )
+    .unwrap_or((0.0, 1.0));
+    let columns = match panels.len() {
+        0..=1 => 1,
+        2..=4 => 2,
+        5..=9 => 3,
+        _ => 4,
+    };
+    let rows = panels.len().div_ceil(columns).max(1);
+    let mut unexplained = None;
+    for (panel, (metric, team)) in plot.split_evenly((rows, columns)).iter().zip(&panels) {
+        let shared = SharedPanel { caption: team, y };
+        let note = fan(panel, fig, metric, FanMode::Small, Some(&shared))?;
+        unexplained = unexplained.or(note);
+    }
+    let mut items = policy_items(fig, Swatch::Line);
+    items.push((
+        Swatch::Heading,
+        format!("Across {} replications", results.summary.replications),
+    ));
+    items.push((Swatch::Line(MUTED), "median".into()));
+    items.push((Swatch::Band(0.45), "middle 50%".into()));
+    items.push((Swatch::Band(0.18), "middle 90%".into()));
+    if let Some(note) = unexplained {
+        items.push((Swatch::Shade, format!("No value: {note}")));
+    }
+    legend(&legend_area, fig, &items)
 }
 
 /// The most lines a note over an empty start may take; a longer one is a thin column of words.
@@ -1076,7 +1141,7 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     if has_tradeoff {
         quarters = Some(tradeoff(&left, fig, false)?);
     } else if let Some(first) = fans.next() {
-        unexplained.extend(fan(&left, fig, first, FanMode::Large)?);
+        unexplained.extend(fan(&left, fig, first, FanMode::Large, None)?);
     }
     let small: Vec<&String> = fans.take(4).collect();
     let (grid, text) = if small.is_empty() {
@@ -1088,7 +1153,7 @@ fn dashboard<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure) ->
     if let Some(grid) = grid {
         let rows = small.len().div_ceil(2);
         for (panel, metric) in grid.split_evenly((rows, 2)).iter().zip(small) {
-            unexplained.extend(fan(panel, fig, metric, FanMode::Small)?);
+            unexplained.extend(fan(panel, fig, metric, FanMode::Small, None)?);
         }
     }
     text_panel(&text, fig, quarters.as_deref(), &unexplained)

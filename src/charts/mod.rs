@@ -174,6 +174,9 @@ pub enum Chart {
     Tradeoff,
     /// `fan_<metric>`: one series metric over time.
     Fan(String),
+    /// `teams_<family>`: one small fan panel per team for a per-team series family (e.g.
+    /// `engagement_mean` for `team_engagement_mean_1`, `_2`, ...), in team order.
+    Teams(String),
     /// `distributions`: box plots of the key horizon outcomes.
     Distributions,
     /// `dashboard`: the one-slide composite.
@@ -186,6 +189,7 @@ impl Chart {
         match self {
             Chart::Tradeoff => "tradeoff".into(),
             Chart::Fan(metric) => format!("fan_{metric}"),
+            Chart::Teams(family) => format!("teams_{family}"),
             Chart::Distributions => "distributions".into(),
             Chart::Dashboard => "dashboard".into(),
         }
@@ -206,7 +210,8 @@ pub fn register_font() -> Result<(), ChartError> {
 }
 
 /// The charts to draw for `results`: the trade-off if the results hold both its metrics, one
-/// fan per chosen series metric, the distributions and the dashboard.
+/// fan per chosen series metric, one chart of small fans by team per per-team series family
+/// (runs of teams that differ), the distributions and the dashboard.
 pub fn plan(results: &Results, options: &PlotOptions) -> Result<Vec<Chart>, ChartError> {
     let fans =
         prepare::fan_metrics(&results.summary, options.metrics.as_deref()).map_err(|name| {
@@ -226,6 +231,11 @@ pub fn plan(results: &Results, options: &PlotOptions) -> Result<Vec<Chart>, Char
         charts.push(Chart::Tradeoff);
     }
     charts.extend(fans.into_iter().map(Chart::Fan));
+    charts.extend(
+        prepare::team_families(&results.summary)
+            .into_iter()
+            .map(Chart::Teams),
+    );
     if !results.replications.metrics.is_empty() {
         charts.push(Chart::Distributions);
     }

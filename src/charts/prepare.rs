@@ -895,6 +895,73 @@ pub fn fan_metrics(summary: &Summary, requested: Option<&[String]>) -> Result<Ve
     }
 }
 
+/// The per-team series families of a run, in the order the run lists them: `engagement_mean`
+/// when it has `team_engagement_mean_1`, `team_engagement_mean_2`, ...
+pub fn team_families(summary: &Summary) -> Vec<String> {
+    let mut families: Vec<String> = Vec::new();
+    for metric in &summary.series_metrics {
+        if let Some((family, _)) = team_metric(&metric.name) {
+            if !families.iter().any(|f| f == family) {
+                families.push(family.to_string());
+            }
+        }
+    }
+    families
+}
+
+/// The family and team number of a per-team series name: `team_trust_3` gives ("trust", 3).
+pub fn team_metric(name: &str) -> Option<(&str, usize)> {
+    let rest = name.strip_prefix("team_")?;
+    let (family, number) = rest.rsplit_once('_')?;
+    let number = number.parse().ok().filter(|&k| k > 0)?;
+    Some((family, number))
+}
+
+/// What a per-team family measures, for a title: "Engagement" for `engagement_mean`, from its
+/// metrics' label ("Team engagement, team 1"), or the family's name.
+pub fn team_family_label(summary: &Summary, family: &str) -> String {
+    let label = summary
+        .series_metrics
+        .iter()
+        .find(|m| team_metric(&m.name).is_some_and(|(f, _)| f == family))
+        .map(|m| {
+            m.label
+                .rsplit_once(", team ")
+                .map_or(m.label.as_str(), |(l, _)| l)
+        });
+    let label = label.unwrap_or(family);
+    let label = label.strip_prefix("Team ").unwrap_or(label);
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// The series of one per-team family, in team order, each with its team's name (from
+/// `summary.json`'s `teams` list; "team k" when it has none).
+pub fn team_panels(summary: &Summary, family: &str) -> Vec<(String, String)> {
+    let mut panels: Vec<(usize, String)> = summary
+        .series_metrics
+        .iter()
+        .filter_map(|m| match team_metric(&m.name) {
+            Some((f, k)) if f == family => Some((k, m.name.clone())),
+            _ => None,
+        })
+        .collect();
+    panels.sort_by_key(|(k, _)| *k);
+    panels
+        .into_iter()
+        .map(|(k, name)| {
+            let team = summary
+                .teams
+                .iter()
+                .find(|t| t.number == k)
+                .map_or_else(|| format!("team {k}"), |t| t.name.clone());
+            (name, team)
+        })
+        .collect()
+}
+
 /// The outcomes shown as box plots: the key outcomes present in replications.csv, or else the
 /// first outcome columns; at most [`MAX_DISTRIBUTION_PANELS`].
 pub fn distribution_metrics(results: &Results) -> Vec<String> {
@@ -1156,6 +1223,49 @@ mod tests {
             mean: q[2],
             quantiles: q,
         }
+    }
+
+    #[test]
+    fn per_team_series_are_found_by_family_in_team_order_with_their_names() {
+        assert_eq!(team_metric("team_trust_3"), Some(("trust", 3)));
+        assert_eq!(
+            team_metric("team_engagement_mean_12"),
+            Some(("engagement_mean", 12))
+        );
+        for name in [
+            "trust",
+            "team_trust",
+            "team_trust_0",
+            "team_trust_x",
+            "teams_trust_1",
+        ] {
+            assert_eq!(team_metric(name), None, "{name}");
+        }
+        let summary: Summary = serde_json::from_str(
+            r#"{"scenario": "s", "orgsim_version": "0", "seed": 1, "replications": 2,
+                "horizon_days": 10, "policies": ["a"],
+                "teams": [{"number": 1, "name": "platform"}, {"number": 2, "name": "new"}],
+                "outcome_metrics": [],
+                "series_metrics": [
+                    {"name": "trust", "label": "Trust", "unit": ""},
+                    {"name": "team_trust_2", "label": "Team trust in the manager, team 2", "unit": ""},
+                    {"name": "team_trust_1", "label": "Team trust in the manager, team 1", "unit": ""},
+                    {"name": "team_value_1", "label": "Team value, team 1", "unit": ""},
+                    {"name": "team_trust_3", "label": "Team trust in the manager, team 3", "unit": ""}
+                ]}"#,
+        )
+        .unwrap();
+        assert_eq!(team_families(&summary), ["trust", "value"]);
+        assert_eq!(
+            team_panels(&summary, "trust"),
+            [
+                ("team_trust_1".to_string(), "platform".to_string()),
+                ("team_trust_2".to_string(), "new".to_string()),
+                ("team_trust_3".to_string(), "team 3".to_string()),
+            ]
+        );
+        assert_eq!(team_family_label(&summary, "trust"), "Trust in the manager");
+        assert_eq!(team_family_label(&summary, "other"), "Other");
     }
 
     #[test]

@@ -48,7 +48,7 @@ fn grey_variance(pixels: &[u8], samples: usize) -> f64 {
     greys.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / greys.len() as f64
 }
 
-fn assert_png_ok(path: &Path, width: u32, height: u32) {
+pub(crate) fn assert_png_ok(path: &Path, width: u32, height: u32) {
     let (w, h, pixels, samples) = decode_png(path);
     assert_eq!((w, h), (width, height), "{}", path.display());
     let variance = grey_variance(&pixels, samples);

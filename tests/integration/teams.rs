@@ -268,3 +268,87 @@ proptest::proptest! {
         }
     }
 }
+
+/// Mean of `metric` on grid day `day` under `policy`, from `timeseries.csv`.
+fn series_mean(folder: &Path, policy: &str, day: &str, metric: &str) -> f64 {
+    let text = std::fs::read_to_string(folder.join("timeseries.csv")).unwrap();
+    let prefix = format!("{policy},{day},{metric},");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no row {prefix}"));
+    line[prefix.len()..]
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn teams_that_differ_get_time_series_and_charts_by_team() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{HEAD}seed = 4\nreplications = 5\n[organization]\n\
+         [[organization.team]]\nname = \"platform\"\ncount = 2\ncompetence_mean = 0.7\n\
+         [[organization.team]]\nname = \"new product\"\nsize = 4\ntrust = 0.3\n{BALANCED}"
+    );
+    std::fs::write(dir.path().join("t.toml"), text).unwrap();
+    orgsim_ok(dir.path(), &["run", "t.toml", "--quiet"]);
+    let folder = dir.path().join("output/teams");
+
+    // The new product team starts with its own trust, exactly.
+    let trust = series_mean(&folder, "balanced", "0", "team_trust_3");
+    assert!((trust - 0.3).abs() < 1e-12, "day-0 trust {trust}");
+    // At the horizon each team's cumulative true value is its outcome: the same replications'
+    // values, averaged in the same order.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap();
+    for team in 1..=3 {
+        let outcome = summary["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["metric"] == format!("team_true_value_{team}").as_str())
+            .unwrap()["mean"]
+            .as_f64()
+            .unwrap();
+        let series = series_mean(
+            &folder,
+            "balanced",
+            "250",
+            &format!("team_true_value_cumulative_{team}"),
+        );
+        assert_eq!(series, outcome, "team {team}");
+        assert!(series > 0.0);
+    }
+    for family in ["engagement_mean", "trust", "true_value_cumulative"] {
+        let chart = folder.join(format!("charts/teams_{family}.png"));
+        crate::charts::assert_png_ok(&chart, 1600, 1000);
+    }
+}
+
+#[test]
+fn series_by_team_only_for_a_few_teams_that_differ() {
+    let names = |organization: &str| -> Vec<String> {
+        let sim = model::build(&parse(1, 1, organization));
+        sim.series_metrics()
+            .iter()
+            .map(|m| m.name.to_string())
+            .filter(|n| n.starts_with("team_"))
+            .collect()
+    };
+    assert!(names("teams = 3").is_empty(), "alike teams");
+    let differ = "[[organization.team]]\ncount = 2\n[[organization.team]]\nsize = 3\n";
+    assert_eq!(
+        names(differ),
+        (1..=3)
+            .flat_map(|k| {
+                ["engagement_mean", "trust", "true_value_cumulative"]
+                    .map(|family| format!("team_{family}_{k}"))
+            })
+            .collect::<Vec<_>>()
+    );
+    let many = "[[organization.team]]\ncount = 12\n[[organization.team]]\nsize = 3\n";
+    assert!(names(many).is_empty(), "13 teams: outcomes only");
+}

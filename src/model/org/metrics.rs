@@ -123,12 +123,34 @@ pub const TEAM_OUTCOMES: [MetricSpec; 4] = [
     m("team_true_value", "Team true value", "S", "True value the team members' planned work delivered up to the horizon (aligned, discounted for delay, C.6), net of the harm of its repaired defects; wages, open defects and terminal value are counted only organization-wide."),
 ];
 
+/// Per-team time series, recorded after [`SERIES`] for teams 1, 2, ... in this order (names
+/// get the team number as a suffix, e.g. `team_engagement_mean_3`), when a scenario's teams
+/// differ and there are at most [`MAX_TEAMS_WITH_SERIES`] of them.
+pub const TEAM_SERIES: [MetricSpec; 3] = [
+    m("team_engagement_mean", "Team engagement", "index 0-1", "Mean latent engagement g of the team's present members."),
+    m("team_trust", "Team trust in the manager", "index 0-1", "Mean trust of the team's present members in their manager."),
+    m("team_true_value_cumulative", "Team true value (cumulative)", "S", "True value the team members' planned work delivered since day 0, net of the harm of its repaired defects (as the outcome team_true_value)."),
+];
+
+/// Most teams for which a run records [`TEAM_SERIES`]: beyond it the time series would grow
+/// with the organization, and the per-team outcomes remain.
+pub const MAX_TEAMS_WITH_SERIES: usize = 12;
+
 /// The per-team outcomes of `teams` teams, team by team in [`TEAM_OUTCOMES`] order.
 pub fn team_outcomes(teams: usize) -> Vec<MetricSpec> {
+    numbered_per_team(&TEAM_OUTCOMES, teams)
+}
+
+/// The per-team series of `teams` teams, team by team in [`TEAM_SERIES`] order.
+pub fn team_series(teams: usize) -> Vec<MetricSpec> {
+    numbered_per_team(&TEAM_SERIES, teams)
+}
+
+fn numbered_per_team(specs: &'static [MetricSpec], teams: usize) -> Vec<MetricSpec> {
     (0..teams)
         .flat_map(|k| {
-            TEAM_OUTCOMES.iter().enumerate().map(move |(j, spec)| {
-                let (name, label) = team_names(k, j);
+            specs.iter().map(move |spec| {
+                let (name, label) = team_names(spec, k + 1);
                 MetricSpec {
                     name,
                     label,
@@ -139,27 +161,27 @@ pub fn team_outcomes(teams: usize) -> Vec<MetricSpec> {
         .collect()
 }
 
-/// Name and label of per-team outcome `j` of team `k` (0-based; the name counts from 1).
-/// [`MetricSpec`] holds `&'static str`, so each name is built once per process and kept: the
-/// memory held is bounded by the largest organization run.
-fn team_names(k: usize, j: usize) -> (&'static str, &'static str) {
+/// Name and label of a per-team metric `spec` of team number `team` (counting from 1), e.g.
+/// `team_quits_3` and "Team quits, team 3". [`MetricSpec`] holds `&'static str`, so each name
+/// is built once per process and kept: the memory held is bounded by the largest organization
+/// run.
+fn team_names(spec: &'static MetricSpec, team: usize) -> (&'static str, &'static str) {
+    use std::collections::HashMap;
     use std::sync::Mutex;
-    static NAMES: Mutex<Vec<[(&'static str, &'static str); TEAM_OUTCOMES.len()]>> =
-        Mutex::new(Vec::new());
+    type Names = HashMap<(&'static str, usize), (&'static str, &'static str)>;
+    static NAMES: Mutex<Option<Names>> = Mutex::new(None);
     let mut names = NAMES
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    while names.len() <= k {
-        let team = names.len() + 1;
-        let make = |spec: &MetricSpec| -> (&'static str, &'static str) {
+    *names
+        .get_or_insert_with(HashMap::new)
+        .entry((spec.name, team))
+        .or_insert_with(|| {
             (
                 Box::leak(format!("{}_{team}", spec.name).into_boxed_str()),
                 Box::leak(format!("{}, team {team}", spec.label).into_boxed_str()),
             )
-        };
-        names.push(TEAM_OUTCOMES.each_ref().map(make));
-    }
-    names[k][j]
+        })
 }
 
 /// Index of an outcome of [`EXTRA_OUTCOMES`] among all outcomes, i.e. after the series

@@ -24,6 +24,7 @@ pub struct OrgModel {
     horizon: f64,
     grid: Vec<f64>,
     outcomes: Vec<MetricSpec>,
+    series: Vec<MetricSpec>,
 }
 
 impl OrgModel {
@@ -43,6 +44,14 @@ impl OrgModel {
             .copied()
             .chain(metrics::team_outcomes(organization.teams.len()))
             .collect();
+        let teams = organization.teams.len();
+        let team_series = if !organization.teams_alike() && teams <= metrics::MAX_TEAMS_WITH_SERIES
+        {
+            metrics::team_series(teams)
+        } else {
+            Vec::new()
+        };
+        let series = metrics::SERIES.iter().copied().chain(team_series).collect();
         OrgModel {
             policies,
             organization,
@@ -51,6 +60,7 @@ impl OrgModel {
             horizon,
             grid,
             outcomes,
+            series,
         }
     }
 }
@@ -65,7 +75,7 @@ impl Simulation for OrgModel {
     }
 
     fn series_metrics(&self) -> &[MetricSpec] {
-        &metrics::SERIES
+        &self.series
     }
 
     fn grid(&self) -> &[f64] {

@@ -13,7 +13,7 @@ use std::ops::Range;
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
-use super::metrics::{index, outcome_index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES};
+use super::metrics::{index, outcome_index, EXTRA_OUTCOMES, SERIES, TEAM_OUTCOMES, TEAM_SERIES};
 use super::params::{Coefficients, Disturbances, Organization};
 use super::rules::{self, sigmoid, tau, DAYS_PER_YEAR};
 use crate::engine::{EventQueue, Relaxing, SimTime, Slot};
@@ -3241,6 +3241,22 @@ impl Replication<'_> {
         set!("effort_help", mean(&|q| q.effort[2]));
         set!("effort_explore", mean(&|q| q.effort[3]));
         set!("gaming_propensity", mean(&|q| q.gaming));
+        // Per-team series, when the model asked for them (teams that differ).
+        if row.len() > SERIES.len() {
+            for k in 0..self.teams.len() {
+                let at = SERIES.len() + TEAM_SERIES.len() * k;
+                let (mut engagement, mut trust, mut n) = (0.0, 0.0, 0.0);
+                for p in self.present_members(k) {
+                    engagement += self.people[p].engagement.at(t);
+                    trust += self.people[p].trust.at(t);
+                    n += 1.0;
+                }
+                let tally = &self.ledger.teams[k];
+                row[at] = if n > 0.0 { engagement / n } else { f64::NAN };
+                row[at + 1] = if n > 0.0 { trust / n } else { f64::NAN };
+                row[at + 2] = tally.value - tally.harm;
+            }
+        }
     }
 
     fn finish(&mut self, record: &mut Record) {
@@ -3250,7 +3266,7 @@ impl Replication<'_> {
         let terminal = self.terminal_value();
         let positions = self.people.len() as f64;
         let out = &mut record.outcomes;
-        out[..n_series].copy_from_slice(&horizon_row);
+        out[..n_series].copy_from_slice(&horizon_row[..n_series]);
         const GAP_BINS: usize = outcome_index("reported_gaps_just_above");
         const FIRST_QUARTER: usize = outcome_index("items_closed_q1");
         const DECOUPLING: [usize; 2] = [
