@@ -195,10 +195,7 @@ pub fn run(args: &RunArgs) -> Result<PathBuf, Error> {
 
 /// Runs a resolved configuration and writes its output folder.
 pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
-    let started = Instant::now();
-    let started_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let (started, started_unix) = (Instant::now(), unix_now());
     let scenario = &config.scenario;
     let plan = config.plan;
     let staging = Staging::begin(&config.out, config.force)?;
@@ -219,31 +216,21 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     bar.finish_and_clear();
     rows.finish()?;
 
-    let summary = output::summary_file(scenario, &plan, sim.as_ref(), &names, &aggregate);
-    let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    staging.write("summary.json", &summary_json)?;
-    staging.write(
-        "timeseries.csv",
+    let summary = write_results(
+        &staging,
+        scenario,
+        sim.as_ref(),
+        &names,
+        &plan,
+        &aggregate,
         &output::timeseries_csv(sim.as_ref(), &names, &aggregate),
-    )?;
-    let resolved = scenario.to_resolved_toml();
-    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
-    let run_file = RunFile {
-        orgsim_version: env!("CARGO_PKG_VERSION"),
-        scenario: &scenario.name,
-        scenario_file: config.scenario_file.display().to_string(),
-        scenario_sha256: output::sha256_hex(resolved.as_bytes()),
-        seed: plan.seed,
-        first_replication: plan.first_replication,
-        replications: plan.replications,
-        threads: plan.threads,
-        started_unix_seconds: started_unix,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        merged_from: Vec::new(),
-    };
-    staging.write(
-        "run.json",
-        &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
+        Provenance {
+            scenario_file: config.scenario_file.display().to_string(),
+            threads: plan.threads,
+            started,
+            started_unix,
+            merged_from: Vec::new(),
+        },
     )?;
     let folder = staging.commit()?;
     if !config.quiet {
@@ -265,10 +252,7 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
 
 /// `orgsim merge`: returns the merged folder.
 pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
-    let started = Instant::now();
-    let started_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let (started, started_unix) = (Instant::now(), unix_now());
     let shards = crate::merge::Shards::open(&args.shards)?;
     let scenario = shards.scenario();
     let plan = *shards.plan();
@@ -276,46 +260,37 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
         .out
         .clone()
         .unwrap_or_else(|| scenario::default_output_dir(scenario));
-    if shards.contains(&out) {
-        return Err(Error::Usage(format!(
-            "{}: the output folder is one of the shards; give another with --out",
-            out.display()
-        )));
-    }
-    let staging = Staging::begin(&out, args.force)?;
+    shards.check_output(&out)?;
     let sim = crate::model::build(scenario);
     let names = sim.policy_names();
-    let aggregate = shards.write_replications(sim.as_ref(), &staging.path("replications.csv"))?;
-    let summary = output::summary_file(scenario, &plan, sim.as_ref(), &names, &aggregate);
-    let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    staging.write("summary.json", &summary_json)?;
-    staging.write("timeseries.csv", &shards.timeseries(sim.as_ref())?)?;
-    let resolved = scenario.to_resolved_toml();
-    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
-    let run_file = RunFile {
-        orgsim_version: env!("CARGO_PKG_VERSION"),
-        scenario: &scenario.name,
-        scenario_file: shards.scenario_file().to_string(),
-        scenario_sha256: output::sha256_hex(resolved.as_bytes()),
-        seed: plan.seed,
-        first_replication: plan.first_replication,
-        replications: plan.replications,
-        threads: plan.threads,
-        started_unix_seconds: started_unix,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        merged_from: shards.provenance(),
-    };
-    staging.write(
-        "run.json",
-        &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
+    // Everything is read and checked before the output folder is touched.
+    let merged = shards.merge(sim.as_ref())?;
+    let staging = Staging::begin(&out, args.force)?;
+    shards.write_replications(sim.as_ref(), &staging.path("replications.csv"))?;
+    let merged_from = shards.provenance();
+    let joined = merged_from.len();
+    let summary = write_results(
+        &staging,
+        scenario,
+        sim.as_ref(),
+        &names,
+        &plan,
+        &merged.aggregate,
+        &merged.timeseries,
+        Provenance {
+            scenario_file: shards.scenario_file().to_string(),
+            threads: plan.threads,
+            started,
+            started_unix,
+            merged_from,
+        },
     )?;
     let folder = staging.commit()?;
     if !args.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
         println!(
-            "wrote {} ({} shards joined: {} policies x {} replications, {} to {})",
+            "wrote {} ({joined} shards joined: {} policies x {} replications, {} to {})",
             folder.display(),
-            shards.provenance().len(),
             names.len(),
             plan.replications,
             plan.first_replication,
@@ -326,6 +301,62 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
         draw_charts_after_run(&folder, args.quiet);
     }
     Ok(folder)
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Where a results folder came from, for `run.json`.
+struct Provenance {
+    scenario_file: String,
+    threads: usize,
+    started: Instant,
+    started_unix: u64,
+    merged_from: Vec<output::MergedShard>,
+}
+
+/// Writes a results folder's files besides `replications.csv` (which the caller streams):
+/// `summary.json`, `timeseries.csv`, `scenario.resolved.toml` and `run.json`. Returns the
+/// summary, for printing.
+#[allow(clippy::too_many_arguments)]
+fn write_results<'a>(
+    staging: &Staging,
+    scenario: &'a Scenario,
+    sim: &'a dyn Simulation,
+    names: &'a [String],
+    plan: &RunPlan,
+    aggregate: &montecarlo::Aggregate,
+    timeseries: &[u8],
+    provenance: Provenance,
+) -> Result<output::SummaryFile<'a>, Error> {
+    let summary = output::summary_file(scenario, plan, sim, names, aggregate);
+    let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+    staging.write("summary.json", &summary_json)?;
+    staging.write("timeseries.csv", timeseries)?;
+    let resolved = scenario.to_resolved_toml();
+    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    let run_file = RunFile {
+        orgsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_file: provenance.scenario_file,
+        scenario_sha256: output::sha256_hex(resolved.as_bytes()),
+        seed: plan.seed,
+        first_replication: plan.first_replication,
+        replications: plan.replications,
+        threads: provenance.threads,
+        started_unix_seconds: provenance.started_unix,
+        wall_seconds: provenance.started.elapsed().as_secs_f64(),
+        merged_from: provenance.merged_from,
+    };
+    staging.write(
+        "run.json",
+        &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
+    )?;
+    Ok(summary)
 }
 
 /// Draws the default charts of a finished run. The results are already safe on disk, so a

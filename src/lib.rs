@@ -56,7 +56,8 @@ impl Error {
             Error::Scenario(_)
             | Error::Merge(_)
             | Error::Usage(_)
-            | Error::Output(output::OutputError::Exists(_)) => 2,
+            | Error::Output(output::OutputError::Exists(_))
+            | Error::Output(output::OutputError::NotAFolder(_)) => 2,
             Error::Chart(error) if error.is_input_error() => 2,
             Error::Output(_) | Error::Run(_) | Error::Chart(_) => 1,
         }

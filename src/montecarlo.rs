@@ -58,9 +58,18 @@ pub struct Aggregate {
 
 impl Aggregate {
     fn new(sim: &dyn Simulation) -> Self {
+        Aggregate::with_series(sim, sim.series_metrics().len() * sim.grid().len())
+    }
+
+    /// An aggregate of the outcome metrics only, for results read back from
+    /// `replications.csv` (which holds no time series).
+    pub fn for_outcomes(sim: &dyn Simulation) -> Self {
+        Aggregate::with_series(sim, 0)
+    }
+
+    fn with_series(sim: &dyn Simulation, n_series: usize) -> Self {
         let n_policies = sim.policy_names().len();
         let n_out = sim.outcome_metrics().len();
-        let n_series = sim.series_metrics().len() * sim.grid().len();
         Aggregate {
             policies: (0..n_policies)
                 .map(|_| PolicyAggregate {
@@ -70,16 +79,6 @@ impl Aggregate {
                 })
                 .collect(),
         }
-    }
-
-    /// An aggregate of the outcome metrics only, for results read back from
-    /// `replications.csv` (which holds no time series).
-    pub fn for_outcomes(sim: &dyn Simulation) -> Self {
-        let mut aggregate = Aggregate::new(sim);
-        for policy in &mut aggregate.policies {
-            policy.series = Vec::new();
-        }
-        aggregate
     }
 
     /// Adds one replication's outcomes, one slice per policy in scenario order: the fold of

@@ -26,6 +26,9 @@ pub enum OutputError {
         .0.display()
     )]
     Exists(PathBuf),
+    /// The output path names a file, not a folder.
+    #[error("{}: exists and is not a folder; give a folder with --out", .0.display())]
+    NotAFolder(PathBuf),
     /// A file could not be written.
     #[error("{}: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
@@ -77,10 +80,7 @@ impl Staging {
                 return Err(OutputError::Exists(target.to_path_buf()));
             }
         } else if target.exists() {
-            return Err(OutputError::Io {
-                path: target.to_path_buf(),
-                reason: "exists and is not a folder".into(),
-            });
+            return Err(OutputError::NotAFolder(target.to_path_buf()));
         }
         let parent = target
             .parent()
@@ -143,6 +143,13 @@ impl Drop for Staging {
     }
 }
 
+/// The columns of `replications.csv`: policy, replication, seed, then the outcome metrics.
+pub fn replications_header(sim: &dyn Simulation) -> Vec<&str> {
+    let mut header = vec!["policy", "replication", "seed"];
+    header.extend(sim.outcome_metrics().iter().map(|m| m.name));
+    header
+}
+
 /// Streams `replications.csv`: one row per policy x replication with its seed and outcomes.
 pub struct ReplicationWriter {
     writer: csv::Writer<BufWriter<fs::File>>,
@@ -155,10 +162,8 @@ impl ReplicationWriter {
     pub fn create(path: PathBuf, sim: &dyn Simulation) -> Result<Self, OutputError> {
         let file = fs::File::create(&path).map_err(io_error(&path))?;
         let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-        let mut header = vec!["policy", "replication", "seed"];
-        header.extend(sim.outcome_metrics().iter().map(|m| m.name));
         writer
-            .write_record(&header)
+            .write_record(replications_header(sim))
             .map_err(|e| csv_error(&path, e))?;
         Ok(ReplicationWriter {
             writer,

@@ -435,3 +435,27 @@ fn team_tables_are_checked_and_located() {
         "{err}"
     );
 }
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused_as_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), VALID).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "keep me").unwrap();
+    for force in [false, true] {
+        let mut args = vec!["run", "s.toml", "--quiet", "--out", "notes.txt"];
+        if force {
+            args.push("--force");
+        }
+        let output = orgsim(dir.path(), &args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("notes.txt: exists and is not a folder"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
