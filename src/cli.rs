@@ -50,18 +50,8 @@ pub struct MergeArgs {
     /// order; together they must cover one unbroken range of replications.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
-    /// Output folder [default: output/<scenario-name>].
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Replace the results already in the output folder (never one of the shards).
-    #[arg(long)]
-    pub force: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Do not draw charts (`orgsim plot` draws them later).
-    #[arg(long)]
-    pub no_charts: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Flags of `orgsim plot`.
@@ -103,16 +93,24 @@ pub struct RunArgs {
     /// Master seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where a command writes its results folder, and what it prints and draws.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
     /// Output folder [default: output/<scenario-name>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Replace the results already in the output folder.
+    /// Replace the results already in the output folder (never a folder that holds the
+    /// shards being merged).
     #[arg(long)]
     pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Do not draw charts after the run (`orgsim plot` draws them later).
+    /// Do not draw charts (`orgsim plot` draws them later).
     #[arg(long)]
     pub no_charts: bool,
 }
@@ -167,6 +165,7 @@ impl RunConfig {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
         let out = args
+            .output
             .out
             .clone()
             .unwrap_or_else(|| scenario::default_output_dir(&scenario));
@@ -180,9 +179,9 @@ impl RunConfig {
             scenario,
             scenario_file: args.file.clone(),
             out,
-            force: args.force,
-            quiet: args.quiet,
-            charts: !args.no_charts,
+            force: args.output.force,
+            quiet: args.output.quiet,
+            charts: !args.output.no_charts,
         })
     }
 }
@@ -257,6 +256,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
     let scenario = shards.scenario();
     let plan = *shards.plan();
     let out = args
+        .output
         .out
         .clone()
         .unwrap_or_else(|| scenario::default_output_dir(scenario));
@@ -265,7 +265,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
     let names = sim.policy_names();
     // Everything is read and checked before the output folder is touched.
     let merged = shards.merge(sim.as_ref())?;
-    let staging = Staging::begin(&out, args.force)?;
+    let staging = Staging::begin(&out, args.output.force)?;
     shards.write_replications(sim.as_ref(), &staging.path("replications.csv"))?;
     let merged_from = shards.provenance();
     let joined = merged_from.len();
@@ -286,7 +286,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
         },
     )?;
     let folder = staging.commit()?;
-    if !args.quiet {
+    if !args.output.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
         println!(
             "wrote {} ({joined} shards joined: {} policies x {} replications, {} to {})",
@@ -297,8 +297,8 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
             plan.first_replication + plan.replications - 1
         );
     }
-    if !args.no_charts {
-        draw_charts_after_run(&folder, args.quiet);
+    if !args.output.no_charts {
+        draw_charts_after_run(&folder, args.output.quiet);
     }
     Ok(folder)
 }

@@ -758,6 +758,19 @@ enum FanMode {
     Small,
 }
 
+/// The legend of fan charts: the policies' colours, then what the line and bands show.
+fn fan_key(fig: &Figure) -> Vec<(Swatch, String)> {
+    let mut items = policy_items(fig, Swatch::Line);
+    items.push((
+        Swatch::Heading,
+        format!("Across {} replications", fig.results.summary.replications),
+    ));
+    items.push((Swatch::Line(MUTED), "median".into()));
+    items.push((Swatch::Band(0.45), "middle 50%".into()));
+    items.push((Swatch::Band(0.18), "middle 90%".into()));
+    items
+}
+
 /// A small panel among others that share its y axis, under its own caption (a team's name).
 struct SharedPanel<'a> {
     caption: &'a str,
@@ -865,14 +878,7 @@ fn fan<DB: DrawingBackend>(
         ])?;
     }
     if let Some(legend_area) = legend_area {
-        let mut items = policy_items(fig, Swatch::Line);
-        items.push((
-            Swatch::Heading,
-            format!("Across {} replications", results.summary.replications),
-        ));
-        items.push((Swatch::Line(MUTED), "median".into()));
-        items.push((Swatch::Band(0.45), "middle 50%".into()));
-        items.push((Swatch::Band(0.18), "middle 90%".into()));
+        let mut items = fan_key(fig);
         if let Some((_, notes)) = unexplained.take() {
             items.push((Swatch::Shade, notes[0].clone()));
         }
@@ -914,14 +920,7 @@ fn teams<DB: DrawingBackend>(
         let note = fan(panel, fig, metric, FanMode::Small, Some(&shared))?;
         unexplained = unexplained.or(note);
     }
-    let mut items = policy_items(fig, Swatch::Line);
-    items.push((
-        Swatch::Heading,
-        format!("Across {} replications", results.summary.replications),
-    ));
-    items.push((Swatch::Line(MUTED), "median".into()));
-    items.push((Swatch::Band(0.45), "middle 50%".into()));
-    items.push((Swatch::Band(0.18), "middle 90%".into()));
+    let mut items = fan_key(fig);
     if let Some(note) = unexplained {
         items.push((Swatch::Shade, format!("No value: {note}")));
     }

@@ -166,10 +166,12 @@ fn a_queue_run_draws_charts_without_the_tradeoff() {
         replications: Some(8),
         first_replication: 0,
         seed: None,
-        out: Some(folder.clone()),
-        force: false,
-        quiet: true,
-        no_charts: false,
+        output: orgsim::cli::OutputArgs {
+            out: Some(folder.clone()),
+            force: false,
+            quiet: true,
+            no_charts: false,
+        },
     };
     orgsim::cli::run(&args).unwrap();
     let mut drawn: Vec<String> = fs::read_dir(folder.join("charts"))
@@ -202,10 +204,12 @@ fn no_charts_flag_skips_drawing() {
         replications: Some(2),
         first_replication: 0,
         seed: None,
-        out: Some(folder.clone()),
-        force: false,
-        quiet: true,
-        no_charts: true,
+        output: orgsim::cli::OutputArgs {
+            out: Some(folder.clone()),
+            force: false,
+            quiet: true,
+            no_charts: true,
+        },
     };
     orgsim::cli::run(&args).unwrap();
     assert!(folder.join("summary.json").is_file());
