@@ -266,7 +266,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
     // Everything is read and checked before the output folder is touched.
     let merged = shards.merge(sim.as_ref())?;
     let staging = Staging::begin(&out, args.output.force)?;
-    shards.write_replications(sim.as_ref(), &staging.path("replications.csv"))?;
+    shards.write_replications(&staging.path("replications.csv"))?;
     let merged_from = shards.provenance();
     let joined = merged_from.len();
     let summary = write_results(

@@ -328,10 +328,10 @@ impl Shards {
     /// Reads and checks every shard (see the module's documentation) and computes the merged
     /// statistics and time series. Writes nothing.
     pub fn merge(&self, sim: &dyn Simulation) -> Result<Merged, crate::Error> {
+        let names = sim.policy_names();
         let mut aggregate = Aggregate::for_outcomes(sim);
         for shard in &self.shards {
             let own = self.fold_replications(sim, shard, &mut aggregate)?;
-            let names = sim.policy_names();
             let summary = output::summary_file(&shard.scenario, &shard.plan(), sim, &names, &own);
             let expected = serde_json::to_vec_pretty(&summary).expect("summary serializes");
             let path = shard.dir.join("summary.json");
@@ -438,51 +438,31 @@ impl Shards {
         Ok(own)
     }
 
-    /// Writes the joined `replications.csv` to `path`: the header, then each shard's rows as
-    /// they are (checked by [`Shards::merge`], so byte for byte what a single run writes).
-    pub fn write_replications(
-        &self,
-        sim: &dyn Simulation,
-        path: &Path,
-    ) -> Result<(), crate::Error> {
-        let io = |e: std::io::Error| output::OutputError::Io {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        };
-        let mut out = std::io::BufWriter::new(fs::File::create(path).map_err(io)?);
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header
-            .write_record(output::replications_header(sim))
-            .expect("writing to memory");
-        out.write_all(&header.into_inner().expect("writing to memory"))
-            .map_err(io)?;
-        for shard in &self.shards {
+    /// Writes the joined `replications.csv` to `path`: the first shard's file, then the other
+    /// shards' rows without their header, as they are (checked by [`Shards::merge`], so byte
+    /// for byte what a single run writes).
+    pub fn write_replications(&self, path: &Path) -> Result<(), crate::Error> {
+        let mut out =
+            std::io::BufWriter::new(fs::File::create(path).map_err(output::io_error(path))?);
+        for (k, shard) in self.shards.iter().enumerate() {
             let source = shard.dir.join("replications.csv");
             let file = fs::File::open(&source).map_err(|e| shard_error(&source, e.to_string()))?;
             let mut reader = BufReader::new(file);
-            let mut first_line = Vec::new();
-            reader
-                .read_until(b'\n', &mut first_line)
-                .map_err(|e| shard_error(&source, e.to_string()))?;
-            std::io::copy(&mut reader, &mut out).map_err(io)?;
+            if k > 0 {
+                let mut header = Vec::new();
+                reader
+                    .read_until(b'\n', &mut header)
+                    .map_err(|e| shard_error(&source, e.to_string()))?;
+            }
+            std::io::copy(&mut reader, &mut out).map_err(output::io_error(path))?;
         }
-        out.flush().map_err(io)?;
+        out.flush().map_err(output::io_error(path))?;
         Ok(())
     }
 
     /// The joined `timeseries.csv` (see the module's documentation).
     fn timeseries(&self, sim: &dyn Simulation) -> Result<Vec<u8>, crate::Error> {
-        let names = sim.policy_names();
-        let metrics = sim.series_metrics();
-        let grid = sim.grid();
-        let mut keys = Vec::with_capacity(names.len() * grid.len() * metrics.len());
-        for name in &names {
-            for day in grid {
-                for spec in metrics {
-                    keys.push((name.as_str(), *day, spec.name));
-                }
-            }
-        }
+        let keys = output::timeseries_keys(sim, &sim.policy_names());
         let mut shards = Vec::with_capacity(self.shards.len());
         for shard in &self.shards {
             let path = shard.dir.join("timeseries.csv");
@@ -499,9 +479,8 @@ impl Shards {
                 )
                 .into());
             }
-            for (i, ((found, _), (policy, day, metric))) in cells.iter().zip(&keys).enumerate() {
-                let expected = format!("{policy},{day},{metric}");
-                if *found != expected {
+            for (i, ((found, _), expected)) in cells.iter().zip(&keys).enumerate() {
+                if found != expected {
                     return Err(shard_error(
                         &path,
                         format!("line {}: `{found}` where `{expected}` was expected", i + 2),
@@ -512,7 +491,7 @@ impl Shards {
             shards.push(cells);
         }
         let mut out = String::from(output::TIMESERIES_HEADER);
-        for (i, (policy, day, metric)) in keys.iter().enumerate() {
+        for (i, key) in keys.iter().enumerate() {
             let cell = if shards.len() == 1 {
                 // One shard: its own numbers, not a rounding of them.
                 shards[0][i].1.clone()
@@ -520,7 +499,7 @@ impl Shards {
                 let cells: Vec<&SeriesCell> = shards.iter().map(|cells| &cells[i].1).collect();
                 combine(&cells)
             };
-            output::push_series_row(&mut out, policy, *day, metric, &cell);
+            output::push_series_row(&mut out, key, &cell);
         }
         Ok(out.into_bytes())
     }
@@ -637,10 +616,11 @@ fn mixture_quantile(parts: &[(f64, [f64; 5])], p: f64) -> f64 {
             }
             return x;
         }
-        if cdf(x, false) >= p {
+        let at = cdf(x, false);
+        if at >= p {
             return x;
         }
-        previous = Some((x, cdf(x, false)));
+        previous = Some((x, at));
     }
     points[points.len() - 1]
 }

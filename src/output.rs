@@ -34,7 +34,8 @@ pub enum OutputError {
     Io { path: PathBuf, reason: String },
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+/// Maps an I/O error on `path` to [`OutputError::Io`].
+pub fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |e| OutputError::Io {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -345,15 +346,26 @@ pub struct SeriesCell {
     pub n: u64,
 }
 
-/// Appends one `timeseries.csv` row.
-pub fn push_series_row(out: &mut String, policy: &str, day: f64, metric: &str, cell: &SeriesCell) {
-    out.push_str(&format!(
-        "{},{},{},{}",
-        policy,
-        day,
-        metric,
-        format_number(cell.mean)
-    ));
+/// The `policy,day,metric` key of every `timeseries.csv` row, in file order: policy by policy,
+/// grid day by grid day, series metric by series metric (the order of
+/// [`crate::montecarlo::PolicyAggregate::series`] within a policy).
+pub fn timeseries_keys(sim: &dyn Simulation, names: &[String]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for name in names {
+        for day in sim.grid() {
+            for spec in sim.series_metrics() {
+                keys.push(format!("{name},{day},{}", spec.name));
+            }
+        }
+    }
+    keys
+}
+
+/// Appends one `timeseries.csv` row: its key (see [`timeseries_keys`]) and its cell.
+pub fn push_series_row(out: &mut String, key: &str, cell: &SeriesCell) {
+    out.push_str(key);
+    out.push(',');
+    out.push_str(&format_number(cell.mean));
     for q in cell.quantiles {
         out.push(',');
         out.push_str(&format_number(q));
@@ -365,19 +377,14 @@ pub fn push_series_row(out: &mut String, policy: &str, day: f64, metric: &str, c
 /// the number of replications with a value.
 pub fn timeseries_csv(sim: &dyn Simulation, names: &[String], aggregate: &Aggregate) -> Vec<u8> {
     let mut out = String::from(TIMESERIES_HEADER);
-    let metrics = sim.series_metrics();
-    for (p, policy) in aggregate.policies.iter().enumerate() {
-        for (g, day) in sim.grid().iter().enumerate() {
-            for (m, spec) in metrics.iter().enumerate() {
-                let dist = &policy.series[g * metrics.len() + m];
-                let cell = SeriesCell {
-                    mean: dist.moments().mean(),
-                    quantiles: dist.quantiles(),
-                    n: dist.moments().count(),
-                };
-                push_series_row(&mut out, &names[p], *day, spec.name, &cell);
-            }
-        }
+    let cells = aggregate.policies.iter().flat_map(|p| &p.series);
+    for (key, dist) in timeseries_keys(sim, names).iter().zip(cells) {
+        let cell = SeriesCell {
+            mean: dist.moments().mean(),
+            quantiles: dist.quantiles(),
+            n: dist.moments().count(),
+        };
+        push_series_row(&mut out, key, &cell);
     }
     out.into_bytes()
 }
@@ -403,7 +410,7 @@ pub struct RunFile<'a> {
 }
 
 /// One shard of a merged folder, as its own `run.json` described it.
-#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct MergedShard {
     /// The shard's folder, as given to `orgsim merge`.
     pub folder: String,
