@@ -144,12 +144,12 @@ impl RunConfig {
     /// Loads the scenario and applies the command-line overrides.
     pub fn resolve(args: &RunArgs) -> Result<Self, Error> {
         let mut scenario = scenario::load(&args.file)?;
-        if let Some(replications) = args.replications {
-            scenario.replications = replications;
-        }
-        if let Some(seed) = args.seed {
-            scenario.seed = seed;
-        }
+        apply_overrides(&mut scenario, args);
+        Self::with_scenario(args, scenario)
+    }
+
+    /// The configuration for `scenario`, already loaded and overridden.
+    fn with_scenario(args: &RunArgs, scenario: Scenario) -> Result<Self, Error> {
         if args
             .first_replication
             .checked_add(scenario.replications)
@@ -186,25 +186,52 @@ impl RunConfig {
     }
 }
 
-/// `orgsim run`: returns the output folder.
-pub fn run(args: &RunArgs) -> Result<PathBuf, Error> {
-    let config = RunConfig::resolve(args)?;
-    execute_run(&config)
+/// The `--replications` and `--seed` flags, applied to a scenario.
+fn apply_overrides(scenario: &mut Scenario, args: &RunArgs) {
+    if let Some(replications) = args.replications {
+        scenario.replications = replications;
+    }
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
 }
 
-/// Runs a resolved configuration and writes its output folder.
-pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
-    let (started, started_unix) = (Instant::now(), unix_now());
-    let scenario = &config.scenario;
-    let plan = config.plan;
-    let staging = Staging::begin(&config.out, config.force)?;
-    let sim = crate::model::build(scenario);
-    let names = sim.policy_names();
+/// `orgsim run`: returns the output folder.
+pub fn run(args: &RunArgs) -> Result<PathBuf, Error> {
+    match scenario::load_any(&args.file)? {
+        scenario::Loaded::One(mut scenario) => {
+            apply_overrides(&mut scenario, args);
+            execute_run(&RunConfig::with_scenario(args, scenario)?)
+        }
+        scenario::Loaded::Sweep(mut sweep) => {
+            for point in &mut sweep.points {
+                apply_overrides(&mut point.scenario, args);
+            }
+            let first = sweep.points[0].scenario.clone();
+            crate::sweep::execute(&RunConfig::with_scenario(args, first)?, &sweep)
+        }
+    }
+}
 
-    let bar = progress_bar(plan.replications, config.quiet);
-    let mut rows = ReplicationWriter::create(staging.path("replications.csv"), sim.as_ref())?;
+/// Runs `config`'s scenario with `plan` and writes a complete results folder into `dir`
+/// (an existing, empty folder); returns the summary, for printing.
+pub(crate) fn run_into<'a>(
+    dir: &Path,
+    config: &RunConfig,
+    scenario: &'a Scenario,
+    sim: &'a dyn Simulation,
+    names: &'a [String],
+    bar: &indicatif::ProgressBar,
+) -> Result<output::SummaryFile<'a>, Error> {
+    let (started, started_unix) = (Instant::now(), unix_now());
+    let plan = RunPlan {
+        seed: scenario.seed,
+        replications: scenario.replications,
+        ..config.plan
+    };
+    let mut rows = ReplicationWriter::create(dir.join("replications.csv"), sim)?;
     let aggregate = montecarlo::run(
-        sim.as_ref(),
+        sim,
         &plan,
         |result| {
             rows.write(result)
@@ -212,17 +239,15 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
         },
         &|done| bar.inc(done),
     )?;
-    bar.finish_and_clear();
     rows.finish()?;
-
-    let summary = write_results(
-        &staging,
+    write_results(
+        dir,
         scenario,
-        sim.as_ref(),
-        &names,
+        sim,
+        names,
         &plan,
         &aggregate,
-        &output::timeseries_csv(sim.as_ref(), &names, &aggregate),
+        &output::timeseries_csv(sim, names, &aggregate),
         Provenance {
             scenario_file: config.scenario_file.display().to_string(),
             threads: plan.threads,
@@ -230,7 +255,21 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
             started_unix,
             merged_from: Vec::new(),
         },
-    )?;
+    )
+}
+
+/// Runs a resolved configuration and writes its output folder.
+pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
+    let started = Instant::now();
+    let scenario = &config.scenario;
+    let plan = config.plan;
+    let staging = Staging::begin(&config.out, config.force)?;
+    let sim = crate::model::build(scenario);
+    let names = sim.policy_names();
+
+    let bar = progress_bar(plan.replications, config.quiet);
+    let summary = run_into(staging.dir(), config, scenario, sim.as_ref(), &names, &bar)?;
+    bar.finish_and_clear();
     let folder = staging.commit()?;
     if !config.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
@@ -270,7 +309,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
     let merged_from = shards.provenance();
     let joined = merged_from.len();
     let summary = write_results(
-        &staging,
+        staging.dir(),
         scenario,
         sim.as_ref(),
         &names,
@@ -304,7 +343,7 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
 }
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -324,7 +363,7 @@ struct Provenance {
 /// summary, for printing.
 #[allow(clippy::too_many_arguments)]
 fn write_results<'a>(
-    staging: &Staging,
+    dir: &Path,
     scenario: &'a Scenario,
     sim: &'a dyn Simulation,
     names: &'a [String],
@@ -335,10 +374,14 @@ fn write_results<'a>(
 ) -> Result<output::SummaryFile<'a>, Error> {
     let summary = output::summary_file(scenario, plan, sim, names, aggregate);
     let summary_json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    staging.write("summary.json", &summary_json)?;
-    staging.write("timeseries.csv", timeseries)?;
+    let write = |file: &str, bytes: &[u8]| {
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).map_err(output::io_error(&path))
+    };
+    write("summary.json", &summary_json)?;
+    write("timeseries.csv", timeseries)?;
     let resolved = scenario.to_resolved_toml();
-    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    write("scenario.resolved.toml", resolved.as_bytes())?;
     let run_file = RunFile {
         orgsim_version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
@@ -352,7 +395,7 @@ fn write_results<'a>(
         wall_seconds: provenance.started.elapsed().as_secs_f64(),
         merged_from: provenance.merged_from,
     };
-    staging.write(
+    write(
         "run.json",
         &serde_json::to_vec_pretty(&run_file).expect("run file serializes"),
     )?;
@@ -361,7 +404,7 @@ fn write_results<'a>(
 
 /// Draws the default charts of a finished run. The results are already safe on disk, so a
 /// failure here is a warning, not a failed run: `orgsim plot` can redraw them.
-fn draw_charts_after_run(folder: &Path, quiet: bool) {
+pub(crate) fn draw_charts_after_run(folder: &Path, quiet: bool) {
     match crate::charts::draw_all(folder, &crate::charts::PlotOptions::default()) {
         Ok(files) if !quiet => println!(
             "drew {} charts in {}",
@@ -393,7 +436,7 @@ pub fn plot(args: &PlotArgs) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -408,7 +451,11 @@ fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// Prints each outcome's mean and 95% CI per policy.
-fn print_headline(scenario: &Scenario, sim: &dyn Simulation, summary: &output::SummaryFile<'_>) {
+pub(crate) fn print_headline(
+    scenario: &Scenario,
+    sim: &dyn Simulation,
+    summary: &output::SummaryFile<'_>,
+) {
     println!(
         "{}: {} replications per policy, {} working days",
         scenario.name, summary.replications, scenario.horizon_days
@@ -523,14 +570,14 @@ fn print_teams(summary: &output::SummaryFile<'_>) {
 /// `orgsim validate`: checks every file, prints one plan line each, fails if any is invalid.
 pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
     if let [file] = files {
-        let scenario = scenario::load(file)?;
-        println!("{}: ok: {}", file.display(), plan_line(&scenario));
+        let loaded = scenario::load_any(file)?;
+        println!("{}: ok: {}", file.display(), loaded_plan_line(&loaded));
         return Ok(());
     }
     let mut invalid = 0;
     for file in files {
-        match scenario::load(file) {
-            Ok(scenario) => println!("{}: ok: {}", file.display(), plan_line(&scenario)),
+        match scenario::load_any(file) {
+            Ok(loaded) => println!("{}: ok: {}", file.display(), loaded_plan_line(&loaded)),
             Err(error) => {
                 eprintln!("error: {error}");
                 invalid += 1;
@@ -544,6 +591,20 @@ pub fn validate(files: &[PathBuf]) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// [`plan_line`] of a scenario, or of a sweep's first point with the number of points.
+fn loaded_plan_line(loaded: &scenario::Loaded) -> String {
+    match loaded {
+        scenario::Loaded::One(scenario) => plan_line(scenario),
+        scenario::Loaded::Sweep(sweep) => format!(
+            "sweep of {} point{} ({}); each point: {}",
+            sweep.points.len(),
+            if sweep.points.len() == 1 { "" } else { "s" },
+            sweep.keys.join(" x "),
+            plan_line(&sweep.points[0].scenario)
+        ),
+    }
 }
 
 /// One line: policies x replications, simulated days, and an estimated run time from a pilot

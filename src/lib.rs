@@ -24,6 +24,7 @@ pub mod policy;
 pub mod random;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 /// Every failure of a command, with its exit code.
 #[derive(Debug, thiserror::Error)]

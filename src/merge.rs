@@ -94,6 +94,14 @@ impl Shard {
         if !dir.is_dir() {
             return Err(shard_error(dir, "not a folder").into());
         }
+        if dir.join("sweep.json").is_file() {
+            return Err(shard_error(
+                dir,
+                "the folder of a sweep: merge each point's shards on their own, e.g. \
+                 `orgsim merge a/points/p00 b/points/p00 --out merged/points/p00`",
+            )
+            .into());
+        }
         for file in [
             "run.json",
             "summary.json",

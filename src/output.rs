@@ -103,6 +103,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
     /// Path of `file` inside the staging folder.
     pub fn path(&self, file: &str) -> PathBuf {
         self.staging.join(file)

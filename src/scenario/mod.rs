@@ -9,6 +9,7 @@
 mod error;
 pub mod locate;
 mod raw;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub use raw::{
     RawCoefficients, RawDisturbances, RawOrganization, RawOutput, RawPolicy, RawQueue,
     RawQueueOverrides, RawScenario,
 };
+pub use sweep::{Loaded, Sweep};
 
 use crate::model::org::{Coefficients, Disturbances, Organization};
 use crate::model::queue::QueueParams;
@@ -189,6 +191,25 @@ fn describe_io(error: &std::io::Error) -> String {
 
 /// Parses and validates scenario `text`, reporting errors against `path`.
 pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+    match parse_any(path, text)? {
+        Loaded::One(scenario) => Ok(scenario),
+        Loaded::Sweep(_) => Err(Invalid::new(
+            "sweep",
+            "a sweep where one scenario is expected",
+            "a scenario without `[sweep]` (`orgsim run` and `orgsim validate` take sweeps)",
+        )
+        .in_file(path, text)),
+    }
+}
+
+/// Reads, parses and validates a scenario file that may hold a `[sweep]`.
+pub fn load_any(path: &Path) -> Result<Loaded, ScenarioError> {
+    let text = read(path)?;
+    parse_any(path, &text)
+}
+
+/// Parses and validates scenario `text`, expanding a `[sweep]` into its points.
+pub fn parse_any(path: &Path, text: &str) -> Result<Loaded, ScenarioError> {
     if text
         .lines()
         .all(|line| line.trim().is_empty() || line.trim_start().starts_with('#'))
@@ -198,8 +219,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         });
     }
     let raw = raw::deserialize(path, text)?;
-    raw.validate()
-        .map_err(|invalid| invalid.in_file(path, text))
+    sweep::resolve(path, text, raw)
 }
 
 /// Where a run writes by default: `output/<scenario-name>/`.

@@ -38,6 +38,10 @@ pub struct RawScenario {
     pub coefficients: Option<RawCoefficients>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<RawPolicy>,
+    /// `[sweep]`: keys to vary over a grid of values (`sweep.rs` expands it into one scenario
+    /// per point; a point's resolved scenario holds its values and no sweep).
+    #[serde(default, skip_serializing)]
+    pub sweep: Option<toml::Table>,
 }
 
 /// `[organization]`: the teams and people of the management model; every key optional.
@@ -252,6 +256,20 @@ pub fn deserialize(path: &Path, text: &str) -> Result<RawScenario, ScenarioError
             .collect::<Vec<_>>()
             .join("; ");
         ScenarioError::Invalid(Box::new(explain(path, location, key, &message)))
+    })
+}
+
+/// Deserializes a scenario built as a TOML value (a sweep point), placing any complaint at
+/// `location`, the sweep entry that produced the value.
+pub fn deserialize_value(
+    path: &Path,
+    value: toml::Value,
+    location: Option<(usize, usize)>,
+) -> Result<RawScenario, Box<Diagnostic>> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let key = error.path().to_string();
+        let message = error.into_inner().message().trim().replace('\n', "; ");
+        Box::new(explain(path, location, key, &message))
     })
 }
 

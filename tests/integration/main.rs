@@ -15,4 +15,5 @@ mod merge;
 mod queueing;
 mod scenarios;
 mod stylized_facts;
+mod sweep;
 mod teams;

@@ -1,0 +1,286 @@
+//! Running a sweep: every point of the grid as a complete results folder under `points/`, and
+//! the tidy tables across points at the top of the output folder.
+//!
+//! ```text
+//! output/<name>/
+//!   sweep.json          the keys, each point's folder and values, and the run's provenance
+//!   sweep.csv           one row per point x policy x outcome: summary and paired difference
+//!   replications.csv    every point's replications, with the point and its values in front
+//!   points/p00/ ...     one results folder per point, as `orgsim run` writes for one scenario
+//! ```
+//!
+//! Points run one after another, each on every thread, with the scenario's master seed: a
+//! point's folder is byte-identical to `orgsim run` of that point's `scenario.resolved.toml`
+//! (apart from the wall-clock fields of `run.json`), whatever the thread count.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::cli::{self, RunConfig};
+use crate::output::{self, format_number, Staging, SummaryFile};
+use crate::scenario::sweep::value_text;
+use crate::scenario::Sweep;
+use crate::Error;
+
+/// `sweep.json`.
+#[derive(Serialize)]
+struct SweepFile<'a> {
+    orgsim_version: &'a str,
+    scenario: &'a str,
+    scenario_file: String,
+    seed: u64,
+    first_replication: u64,
+    replications: u64,
+    threads: usize,
+    started_unix_seconds: u64,
+    wall_seconds: f64,
+    keys: &'a [String],
+    points: Vec<SweepPoint>,
+}
+
+#[derive(Serialize)]
+struct SweepPoint {
+    folder: String,
+    values: toml::Table,
+}
+
+/// Runs every point of `sweep` into `config.out`; returns the output folder.
+pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
+    let (started, started_unix) = (Instant::now(), cli::unix_now());
+    let staging = Staging::begin(&config.out, config.force)?;
+    let points_dir = staging.path("points");
+    std::fs::create_dir(&points_dir).map_err(output::io_error(&points_dir))?;
+    let total = sweep.points.len() as u64 * config.plan.replications;
+    let bar = cli::progress_bar(total, config.quiet);
+    let mut table = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["point".into()];
+    header.extend(sweep.keys.iter().cloned());
+    header.extend(
+        [
+            "policy",
+            "metric",
+            "n",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p25",
+            "p50",
+            "p75",
+            "p95",
+            "baseline",
+            "difference",
+            "difference_ci95_low",
+            "difference_ci95_high",
+        ]
+        .map(String::from),
+    );
+    table.write_record(&header).map_err(csv_error)?;
+    let replications_path = staging.path("replications.csv");
+    let mut replications = std::io::BufWriter::new(
+        std::fs::File::create(&replications_path).map_err(output::io_error(&replications_path))?,
+    );
+    let mut lines = Vec::new();
+    for (index, point) in sweep.points.iter().enumerate() {
+        let label = sweep.label(index);
+        let dir = points_dir.join(&label);
+        std::fs::create_dir(&dir).map_err(output::io_error(&dir))?;
+        let sim = crate::model::build(&point.scenario);
+        let names = sim.policy_names();
+        let summary = cli::run_into(&dir, config, &point.scenario, sim.as_ref(), &names, &bar)?;
+        let values: Vec<String> = point.values.iter().map(value_text).collect();
+        write_summary_rows(&mut table, &label, &values, &summary)?;
+        append_replications(
+            &mut replications,
+            &dir.join("replications.csv"),
+            &label,
+            &values,
+            sweep,
+            index == 0,
+        )?;
+        lines.push(headline(sweep, index, &summary, sim.as_ref()));
+    }
+    bar.finish_and_clear();
+    replications
+        .flush()
+        .map_err(output::io_error(&replications_path))?;
+    drop(replications);
+    let table = table
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
+    staging.write("sweep.csv", &table)?;
+    let first = &sweep.points[0].scenario;
+    let file = SweepFile {
+        orgsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &first.name,
+        scenario_file: config.scenario_file.display().to_string(),
+        seed: first.seed,
+        first_replication: config.plan.first_replication,
+        replications: first.replications,
+        threads: config.plan.threads,
+        started_unix_seconds: started_unix,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        keys: &sweep.keys,
+        points: sweep
+            .points
+            .iter()
+            .enumerate()
+            .map(|(index, point)| SweepPoint {
+                folder: format!("points/{}", sweep.label(index)),
+                values: sweep
+                    .keys
+                    .iter()
+                    .cloned()
+                    .zip(point.values.iter().cloned())
+                    .collect(),
+            })
+            .collect(),
+    };
+    staging.write(
+        "sweep.json",
+        &serde_json::to_vec_pretty(&file).expect("sweep file serializes"),
+    )?;
+    let folder = staging.commit()?;
+    if !config.quiet {
+        println!(
+            "{}: sweep of {} points ({}), {} replications per policy",
+            first.name,
+            sweep.points.len(),
+            sweep.keys.join(" x "),
+            first.replications
+        );
+        for line in &lines {
+            println!("{line}");
+        }
+        println!(
+            "wrote {} ({} points, {:.1} s on {} threads)",
+            folder.display(),
+            sweep.points.len(),
+            started.elapsed().as_secs_f64(),
+            config.plan.threads
+        );
+    }
+    if config.charts {
+        for index in 0..sweep.points.len() {
+            let dir = folder.join("points").join(sweep.label(index));
+            cli::draw_charts_after_run(&dir, true);
+        }
+        if !config.quiet {
+            println!("drew each point's charts in points/<point>/charts");
+        }
+    }
+    Ok(folder)
+}
+
+/// One printed line per point: its values and the first headline outcome by policy.
+fn headline(
+    sweep: &Sweep,
+    index: usize,
+    summary: &SummaryFile<'_>,
+    sim: &dyn crate::model::Simulation,
+) -> String {
+    let mut line = format!("  {}  {}", sweep.label(index), sweep.describe(index));
+    if let Some(metric) = sim.headline_metrics().first() {
+        line.push_str(&format!("  | {metric}:"));
+        for row in summary.outcomes.iter().filter(|r| r.metric == *metric) {
+            line.push_str(&format!(" {} {:.4}", row.policy, row.summary.mean));
+        }
+    }
+    line
+}
+
+fn write_summary_rows(
+    table: &mut csv::Writer<Vec<u8>>,
+    label: &str,
+    values: &[String],
+    summary: &SummaryFile<'_>,
+) -> Result<(), Error> {
+    for row in &summary.outcomes {
+        let s = &row.summary;
+        let mut record: Vec<String> = vec![label.to_string()];
+        record.extend(values.iter().cloned());
+        record.push(row.policy.to_string());
+        record.push(row.metric.to_string());
+        record.push(s.n.to_string());
+        for x in [
+            s.mean,
+            s.sd,
+            s.ci95_low,
+            s.ci95_high,
+            s.p05,
+            s.p25,
+            s.p50,
+            s.p75,
+            s.p95,
+        ] {
+            record.push(format_number(x));
+        }
+        match summary
+            .comparisons
+            .iter()
+            .find(|c| c.metric == row.metric && c.policy == row.policy)
+        {
+            Some(c) => {
+                record.push(c.baseline.to_string());
+                for x in [c.mean_difference, c.ci95_low, c.ci95_high] {
+                    record.push(format_number(x));
+                }
+            }
+            None => record.extend(std::iter::repeat_n(String::new(), 4)),
+        }
+        table.write_record(&record).map_err(csv_error)?;
+    }
+    Ok(())
+}
+
+/// Appends a point's `replications.csv` to the sweep's, with `point` and the swept values in
+/// front of each row (the header once).
+fn append_replications(
+    out: &mut impl Write,
+    file: &Path,
+    label: &str,
+    values: &[String],
+    sweep: &Sweep,
+    header: bool,
+) -> Result<(), Error> {
+    let prefix = |cells: Vec<String>| -> Result<String, Error> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b','))
+            .from_writer(Vec::new());
+        w.write_record(&cells).map_err(csv_error)?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| csv_error(e.into_error().into()))?;
+        Ok(String::from_utf8(bytes).expect("CSV of UTF-8 cells is UTF-8"))
+    };
+    let reader =
+        std::io::BufReader::new(std::fs::File::open(file).map_err(output::io_error(file))?);
+    let mut cells = vec![label.to_string()];
+    cells.extend(values.iter().cloned());
+    let row_prefix = prefix(cells)?;
+    let mut names = vec!["point".to_string()];
+    names.extend(sweep.keys.iter().cloned());
+    let header_prefix = prefix(names)?;
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(output::io_error(file))?;
+        let written = match (i, header) {
+            (0, false) => continue,
+            (0, true) => writeln!(out, "{header_prefix}{line}"),
+            _ => writeln!(out, "{row_prefix}{line}"),
+        };
+        written.map_err(output::io_error(file))?;
+    }
+    Ok(())
+}
+
+/// A CSV error while building a table in memory (only a formatting failure can cause one).
+fn csv_error(error: csv::Error) -> Error {
+    Error::Output(output::OutputError::Io {
+        path: PathBuf::from("sweep.csv"),
+        reason: error.to_string(),
+    })
+}
