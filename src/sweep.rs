@@ -176,7 +176,12 @@ pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
     Ok(folder)
 }
 
-/// One printed line per point: its values and the first headline outcome by policy.
+/// The outcome a sweep's printed lines show: the net true value with terminal value when the
+/// model has it, else the model's first headline outcome.
+const SWEEP_HEADLINE: &str = "j_true_with_tv";
+
+/// One printed line per point: its values, and the headline outcome's paired difference of
+/// each policy against the first (or, with one policy, its mean), with 95% CIs.
 fn headline(
     sweep: &Sweep,
     index: usize,
@@ -184,11 +189,29 @@ fn headline(
     sim: &dyn crate::model::Simulation,
 ) -> String {
     let mut line = format!("  {}  {}", sweep.label(index), sweep.describe(index));
-    if let Some(metric) = sim.headline_metrics().first() {
-        line.push_str(&format!("  | {metric}:"));
+    let metrics = sim.headline_metrics();
+    let Some(metric) = metrics
+        .iter()
+        .find(|m| **m == SWEEP_HEADLINE)
+        .or(metrics.first())
+    else {
+        return line;
+    };
+    line.push_str(&format!("  | {metric}:"));
+    if summary.comparisons.is_empty() {
         for row in summary.outcomes.iter().filter(|r| r.metric == *metric) {
-            line.push_str(&format!(" {} {:.4}", row.policy, row.summary.mean));
+            let s = &row.summary;
+            line.push_str(&format!(
+                " {} {:.4} ({:.4} to {:.4})",
+                row.policy, s.mean, s.ci95_low, s.ci95_high
+            ));
         }
+    }
+    for c in summary.comparisons.iter().filter(|c| c.metric == *metric) {
+        line.push_str(&format!(
+            " {} - {} {:+.4} ({:+.4} to {:+.4})",
+            c.policy, c.baseline, c.mean_difference, c.ci95_low, c.ci95_high
+        ));
     }
     line
 }
