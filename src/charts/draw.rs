@@ -16,6 +16,8 @@ use super::prepare::{
 };
 use super::{Chart, Results, FONT_FAMILY};
 
+mod sweep;
+
 /// The result of drawing on backend `DB`.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
@@ -55,6 +57,39 @@ impl<'a> Figure<'a> {
     /// The colour of policy `p` (its colour in the run's full set of policies).
     fn color(&self, p: usize) -> RGBColor {
         policy_color(self.results.colours.get(p).copied().unwrap_or(p))
+    }
+}
+
+/// Something drawn on the whole of an image, on any backend.
+pub trait Painting {
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+/// One chart of a results folder.
+pub struct ChartPainting<'a> {
+    pub figure: &'a Figure<'a>,
+    pub chart: &'a Chart,
+}
+
+impl Painting for ChartPainting<'_> {
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        chart(root, self.figure, self.chart)
+    }
+}
+
+/// One chart across a sweep's points; `results` are the first point's, for the policies'
+/// colours and the type sizes.
+pub struct SweepPainting<'a> {
+    pub results: &'a Results,
+    pub chart: &'a super::sweep::SweepChart,
+}
+
+impl Painting for SweepPainting<'_> {
+    fn paint<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let (width, height) = root.dim_in_pixel();
+        let mut fig = Figure::new(self.results, width, height, None);
+        fig.footer = self.chart.footer.clone();
+        sweep::sweep(root, &fig, self.chart)
     }
 }
 
@@ -149,6 +184,8 @@ enum Swatch {
     BoxGlyph,
     /// A white dot with an outline (the mean on a box plot).
     MeanDot,
+    /// A dot on a vertical bar with caps (a mean and its confidence interval).
+    ErrorBar,
     /// No swatch: a heading.
     Heading,
 }
@@ -285,6 +322,21 @@ fn draw_swatch<DB: DrawingBackend>(
                 s.px(6.0),
                 INK.stroke_width(s.px(2.0)),
             ))?;
+        }
+        Swatch::ErrorBar => {
+            let (cx, half, cap) = (x + width / 2, s.px(13.0) as i32, s.px(8.0) as i32);
+            let stroke = grey.stroke_width(s.px(3.0));
+            area.draw(&PathElement::new(
+                vec![(cx, cy - half), (cx, cy + half)],
+                stroke,
+            ))?;
+            for end in [cy - half, cy + half] {
+                area.draw(&PathElement::new(
+                    vec![(cx - cap, end), (cx + cap, end)],
+                    stroke,
+                ))?;
+            }
+            area.draw(&Circle::new((cx, cy), s.px(5.0), grey.filled()))?;
         }
         Swatch::Heading => {}
     }

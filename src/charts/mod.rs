@@ -12,6 +12,7 @@ pub mod data;
 pub mod draw;
 pub mod palette;
 pub mod prepare;
+pub mod sweep;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -246,8 +247,12 @@ pub fn plan(results: &Results, options: &PlotOptions) -> Result<Vec<Chart>, Char
 /// Draws every chart of the results in `results_dir` into `<results_dir>/charts/` (or, for a
 /// selection of policies, `<results_dir>/charts/<a>+<b>/`), replacing files of the same name.
 /// Returns the files written, in drawing order.
+/// A sweep's output folder gets its sweep charts ([`sweep::draw_sweep`]).
 pub fn draw_all(results_dir: &Path, options: &PlotOptions) -> Result<Vec<PathBuf>, ChartError> {
     register_font()?;
+    if sweep::is_sweep(results_dir) && !results_dir.join("summary.json").is_file() {
+        return sweep::draw_sweep(results_dir, options);
+    }
     let mut results = Results::load(results_dir)?;
     let mut out = data::charts_dir(results_dir);
     if let Some(names) = &options.policies {
@@ -274,11 +279,32 @@ pub fn render(
     chart: &Chart,
     options: &PlotOptions,
 ) -> Result<Vec<u8>, ChartError> {
+    let figure = draw::Figure::new(
+        results,
+        options.width,
+        options.height,
+        options.metrics.as_deref(),
+    );
+    render_painting(
+        &draw::ChartPainting {
+            figure: &figure,
+            chart,
+        },
+        &chart.file_stem(),
+        options,
+    )
+}
+
+/// Renders a painting to the bytes of a PNG or SVG file; `name` names it in errors.
+pub(crate) fn render_painting(
+    painting: &impl draw::Painting,
+    name: &str,
+    options: &PlotOptions,
+) -> Result<Vec<u8>, ChartError> {
     register_font()?;
     let (width, height) = (options.width, options.height);
-    let figure = draw::Figure::new(results, width, height, options.metrics.as_deref());
     let failed = |reason: String| ChartError::Draw {
-        chart: chart.file_stem(),
+        chart: name.to_string(),
         reason,
     };
     match options.format {
@@ -289,7 +315,7 @@ pub fn render(
                 let root = text::GlyphBackend::new(bitmap, FONT)
                     .ok_or(ChartError::Font)?
                     .into_drawing_area();
-                draw::chart(&root, &figure, chart).map_err(|e| failed(e.to_string()))?;
+                painting.paint(&root).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
             encode_png(&pixels, width, height).map_err(|e| failed(e.to_string()))
@@ -298,7 +324,7 @@ pub fn render(
             let mut text = String::new();
             {
                 let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
-                draw::chart(&root, &figure, chart).map_err(|e| failed(e.to_string()))?;
+                painting.paint(&root).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
             Ok(text.into_bytes())

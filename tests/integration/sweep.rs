@@ -266,3 +266,22 @@ fn a_sweep_folder_is_not_merged_as_a_shard() {
         &["summary.json"],
     );
 }
+
+#[test]
+fn a_sweep_with_charts_draws_the_chart_across_points_and_plot_redraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SWEEP);
+    orgsim_ok(
+        dir.path(),
+        &["run", "sw.toml", "--out", "a", "-q", "--threads", "2"],
+    );
+    let chart = dir.path().join("a/charts/sweep_j_true_with_tv.png");
+    crate::charts::assert_png_ok(&chart, 1600, 1000);
+    assert!(dir
+        .path()
+        .join("a/points/p00/charts/dashboard.png")
+        .is_file());
+    std::fs::remove_file(&chart).unwrap();
+    orgsim_ok(dir.path(), &["plot", "a"]);
+    crate::charts::assert_png_ok(&chart, 1600, 1000);
+}
