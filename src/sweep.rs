@@ -172,26 +172,10 @@ pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
         if !config.quiet {
             println!("drew each point's charts in points/<point>/charts");
         }
-        draw_sweep_charts(&folder, config.quiet);
+        // The sweep's own folder: `charts::draw_all` draws its charts across the points.
+        cli::draw_charts_after_run(&folder, config.quiet);
     }
     Ok(folder)
-}
-
-/// Draws the charts across the points. The results are already safe on disk, so a failure here
-/// is a warning, not a failed run: `orgsim plot` on the sweep's folder redraws them.
-fn draw_sweep_charts(folder: &Path, quiet: bool) {
-    match crate::charts::sweep::draw_sweep(folder, &crate::charts::PlotOptions::default()) {
-        Ok(files) if !quiet => println!(
-            "drew {} sweep charts in {}",
-            files.len(),
-            crate::charts::data::charts_dir(folder).display()
-        ),
-        Ok(_) => {}
-        Err(error) => eprintln!(
-            "warning: sweep charts not drawn: {error}; redraw them with `orgsim plot {}`",
-            folder.display()
-        ),
-    }
 }
 
 /// The outcome a sweep's printed lines show: the net true value with terminal value when the

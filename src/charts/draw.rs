@@ -1166,15 +1166,28 @@ fn box_panel<DB: DrawingBackend>(
         fits &= f64::from(area.estimate_text_size(name, &style)?.0) < slot * 0.92;
     }
     if fits {
-        let base = area.get_base_pixel();
-        for (p, name) in policies.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(p as f64, y.0));
-            area.draw(&Text::new(
-                name.clone(),
-                (px - base.0, py - base.1 + s.px(10.0) as i32),
-                style.clone(),
-            ))?;
-        }
+        slot_labels(area, &chart, policies, y.0, &style, s)?;
+    }
+    Ok(())
+}
+
+/// Writes `labels[i]` under slot i (x = i) of `plane`, just below the axis at `y_bottom`.
+fn slot_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plane: &Cartesian<'_, DB>,
+    labels: &[String],
+    y_bottom: f64,
+    style: &TextStyle<'static>,
+    s: super::palette::TypeScale,
+) -> DrawResult<DB> {
+    let base = area.get_base_pixel();
+    for (i, label) in labels.iter().enumerate() {
+        let (px, py) = plane.backend_coord(&(i as f64, y_bottom));
+        area.draw(&Text::new(
+            label.clone(),
+            (px - base.0, py - base.1 + s.px(10.0) as i32),
+            style.clone(),
+        ))?;
     }
     Ok(())
 }

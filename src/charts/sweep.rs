@@ -4,6 +4,7 @@
 //! with labels, units and colours from the first point's results; written to
 //! `<sweep>/charts/sweep_<metric>.<ext>`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -147,8 +148,7 @@ pub fn draw_sweep(dir: &Path, options: &PlotOptions) -> Result<Vec<PathBuf>, Cha
             Some(info) => (info.label.clone(), String::new()),
             None => (metric.clone(), String::new()),
         };
-        let mut chart = prepare(&file.keys, &rows, &metric, label, footer.clone());
-        chart.unit = unit;
+        let chart = prepare(&file.keys, &rows, &metric, (label, unit), footer.clone());
         let bytes = super::render_painting(
             &draw::SweepPainting {
                 results: &results,
@@ -225,11 +225,12 @@ fn distinct(items: impl IntoIterator<Item = String>) -> Vec<String> {
 }
 
 /// Arranges the rows of `metric` for drawing.
+/// `label` is the metric's label and unit, as the title and the y axis show them.
 fn prepare(
     keys: &[String],
     rows: &[Row],
     metric: &str,
-    label: String,
+    (label, unit): (String, String),
     footer: String,
 ) -> SweepChart {
     let rows: Vec<&Row> = rows.iter().filter(|r| r.metric == metric).collect();
@@ -245,18 +246,31 @@ fn prepare(
     } else {
         (0..x_text.len()).map(|i| i as f64).collect()
     };
-    let rest = |r: &Row| -> Vec<String> { r.values[1..].to_vec() };
-    let mut combinations: Vec<Vec<String>> = Vec::new();
+    // Each row by (policy, first key's value, the other keys' values).
+    let estimates: HashMap<(&str, &str, &[String]), Estimate> = rows
+        .iter()
+        .map(|r| {
+            let estimate = Estimate {
+                mean: r.mean,
+                low: r.low,
+                high: r.high,
+            };
+            (
+                (r.policy.as_str(), r.values[0].as_str(), &r.values[1..]),
+                estimate,
+            )
+        })
+        .collect();
+    let mut combinations: Vec<&[String]> = Vec::new();
     for r in &rows {
-        let c = rest(r);
-        if !combinations.contains(&c) {
-            combinations.push(c);
+        if !combinations.contains(&&r.values[1..]) {
+            combinations.push(&r.values[1..]);
         }
     }
     let note = (combinations.len() > MAX_PANELS).then(|| {
         format!(
             "Only {} shown: the other swept keys take {} combinations, more than {} panels",
-            caption(&keys[1..], &combinations[0]),
+            caption(&keys[1..], combinations[0]),
             combinations.len(),
             MAX_PANELS
         )
@@ -266,22 +280,14 @@ fn prepare(
     }
     let panels = combinations
         .iter()
-        .map(|c| Panel {
+        .map(|&c| Panel {
             caption: (keys.len() > 1 || note.is_some()).then(|| caption(&keys[1..], c)),
             lines: policies
                 .iter()
                 .map(|p| {
                     x_text
                         .iter()
-                        .map(|xv| {
-                            rows.iter()
-                                .find(|r| &r.policy == p && &r.values[0] == xv && &rest(r) == c)
-                                .map(|r| Estimate {
-                                    mean: r.mean,
-                                    low: r.low,
-                                    high: r.high,
-                                })
-                        })
+                        .map(|xv| estimates.get(&(p.as_str(), xv.as_str(), c)).copied())
                         .collect()
                 })
                 .collect(),
@@ -290,7 +296,7 @@ fn prepare(
     SweepChart {
         metric: metric.to_string(),
         label,
-        unit: String::new(),
+        unit,
         x_key: keys.first().cloned().unwrap_or_default(),
         x,
         x_text,
@@ -337,7 +343,13 @@ mod tests {
                 }
             }
         }
-        let chart = prepare(&keys, &rows, "m", "M".into(), String::new());
+        let chart = prepare(
+            &keys,
+            &rows,
+            "m",
+            ("M".into(), String::new()),
+            String::new(),
+        );
         assert!(chart.numeric);
         assert_eq!(chart.x, vec![0.5, 1.0, 2.0]);
         assert_eq!(chart.policies, vec!["p", "q"]);
@@ -356,7 +368,13 @@ mod tests {
                 rows.push(row(&[a, &b.to_string()], "p", 1.0));
             }
         }
-        let chart = prepare(&keys, &rows, "m", "M".into(), String::new());
+        let chart = prepare(
+            &keys,
+            &rows,
+            "m",
+            ("M".into(), String::new()),
+            String::new(),
+        );
         assert!(!chart.numeric);
         assert_eq!(chart.x, vec![0.0, 1.0]);
         assert_eq!(chart.panels.len(), 1);

@@ -63,13 +63,22 @@ impl Sweep {
 
     /// `key = value, ...` of point `index`, for messages and chart captions.
     pub fn describe(&self, index: usize) -> String {
-        self.keys
-            .iter()
-            .zip(&self.points[index].values)
-            .map(|(k, v)| format!("{k} = {}", value_text(v)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        assignments_text(
+            self.keys
+                .iter()
+                .map(String::as_str)
+                .zip(&self.points[index].values),
+        )
     }
+}
+
+/// `key = value, key = value`.
+fn assignments_text<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a toml::Value)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {}", value_text(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A swept value as text, as a CSV cell: numbers in shortest form, strings unquoted.
@@ -173,11 +182,7 @@ fn expand(
             .collect();
         let scenario =
             build(&assignments, locate::locate_key(text, "sweep")).map_err(|mut diagnostic| {
-                let point = assignments
-                    .iter()
-                    .map(|(k, v)| format!("{k} = {}", value_text(v)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let point = assignments_text(assignments.iter().copied());
                 diagnostic.message = format!("at the sweep point {point}: {}", diagnostic.message);
                 ScenarioError::Invalid(diagnostic)
             })?;

@@ -150,15 +150,7 @@ fn sweep_panel<DB: DrawingBackend>(
     }
     if !chart.numeric {
         let style = anchored(text_style(s.tick, INK), HPos::Center, VPos::Top);
-        let base = area.get_base_pixel();
-        for (i, text) in chart.x_text.iter().enumerate() {
-            let (px, py) = plane.backend_coord(&(i as f64, y.0));
-            area.draw(&Text::new(
-                text.clone(),
-                (px - base.0, py - base.1 + s.px(10.0) as i32),
-                style.clone(),
-            ))?;
-        }
+        slot_labels(area, &plane, &chart.x_text, y.0, &style, s)?;
     }
     Ok(())
 }
