@@ -161,6 +161,8 @@ pub struct RawCoefficients {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours_gap_gain: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rush_shortcut_weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_erosion: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pressure_tau_days: Option<f64>,
@@ -923,6 +925,12 @@ fn validate_coefficients(raw: &RawCoefficients) -> Result<Coefficients, Invalid>
             0.0,
             10.0,
         )?,
+        rush_shortcut_weight: check::range(
+            &key("rush_shortcut_weight"),
+            raw.rush_shortcut_weight.unwrap_or(d.rush_shortcut_weight),
+            0.0,
+            1.0,
+        )?,
         // Below 1: a full erosion would set the target of a review window without output
         // to 0, and the next relative gap would divide by it.
         goal_erosion: check::range(
@@ -1166,6 +1174,7 @@ pub fn from_scenario(scenario: &Scenario) -> RawScenario {
                 trust_intercept: Some(c.trust_intercept),
                 exhaustion_intercept: Some(c.exhaustion_intercept),
                 hours_gap_gain: Some(c.hours_gap_gain),
+                rush_shortcut_weight: Some(c.rush_shortcut_weight),
                 goal_erosion: Some(c.goal_erosion),
                 pressure_tau_days: Some(c.pressure_tau_days),
                 deterrence_days: Some(c.deterrence_days),

@@ -1452,8 +1452,11 @@ fn crn_keeps_nearby_policies_in_step() {
 /// replications. Fails in the current calibration: KPI-heavy's planned throughput erodes
 /// (capability, process improvement, competence, incidents, burnout, vacancies) to 0.57 of
 /// balanced's in the second year, below the 0.71 that its cherry-picking could make up, so even
-/// its own KPI falls behind (docs/MODEL.md decomposes it). The signature holds in the first
-/// year (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
+/// its own KPI falls behind (docs/MODEL.md decomposes it). It fails under both readings of
+/// MODEL-SPEC's R9 (`rush_shortcut_weight` 1 or 0.25) even with no engagement gap at all, and
+/// passes only when rushing never erodes capability (docs/MODEL.md, "What the second-year
+/// signature would need"). The signature holds in the first year
+/// (sf04_goodhart_window_in_the_first_year). Kept, ignored, as the open target.
 #[test]
 #[ignore = "fails in the current calibration: KPI-heavy closes 91.7 fewer items in days 441-500 (lower -96.0), its reported output collapses too (docs/MODEL.md)"]
 fn sf04_goodhart_signature_late_reported_output() {

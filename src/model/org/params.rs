@@ -235,6 +235,11 @@ pub struct Coefficients {
     /// Response G_h of the hours target to a missed KPI target (R8) [tens of h/week per unit
     /// of κ·P·relative gap], 0 to 10. Default 5; MODEL-SPEC 5.
     pub hours_gap_gain: f64,
+    /// Weight w of rushing in the shortcut rate that erodes the capability stock (R9),
+    /// sc = mean π_G + w·rush [dimensionless], 0 to 1. Default 1, MODEL-SPEC's rule
+    /// (sc = mean π_G + rush with rush = κ·P behind target); MODEL-SPEC's illustration of
+    /// K* ≈ 0.60 under KPI-heavy assumes sc ≈ 0.2, which about 0.25 reproduces.
+    pub rush_shortcut_weight: f64,
     /// Goal erosion η (R11): share of a relative miss by which a missed target gives way at a
     /// review [dimensionless], 0 to 0.9 (at 1 a window without output would set the target to
     /// 0). Default 0.3 (Oliva & Sterman); MODEL-SPEC gives no rule (none, 0).
@@ -279,6 +284,7 @@ impl Default for Coefficients {
             trust_intercept: -1.0,
             exhaustion_intercept: 0.22,
             hours_gap_gain: 5.0,
+            rush_shortcut_weight: 1.0,
             goal_erosion: 0.3,
             pressure_tau_days: 30.0,
             deterrence_days: 90.0,

@@ -1514,8 +1514,10 @@ impl Replication<'_> {
                 -0.5 + 1.0 * team.safety.at(t) + 1.0 * mean_motivation
                     - 1.0 * lv.kappa * rank_competition,
             );
-            let (k_target, k_tau) =
-                rules::capability_dynamics(mean_quality_share, mean_gaming + rush);
+            let (k_target, k_tau) = rules::capability_dynamics(
+                mean_quality_share,
+                mean_gaming + self.coef.rush_shortcut_weight * rush,
+            );
             team.capability.retune(t, k_target, k_tau);
             let safety = rules::safety_target(
                 supportive,
