@@ -38,8 +38,8 @@ pub enum Command {
     Presets,
     /// Redraw every chart from a results folder without re-running.
     Plot(PlotArgs),
-    /// Join the results of one scenario run in shards (disjoint replication ranges) into one
-    /// folder, as a single run over all of them would have written it.
+    /// Join the results of one scenario (or sweep) run in shards (disjoint replication ranges)
+    /// into one folder, as a single run over all of them would have written it.
     Merge(MergeArgs),
 }
 
@@ -47,7 +47,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Results folders written by `orgsim run --first-replication K --replications N`, in any
-    /// order; together they must cover one unbroken range of replications.
+    /// order; together they must cover one unbroken range of replications. Either all of them
+    /// are a sweep's folders (with `sweep.json`) or none.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     #[command(flatten)]
@@ -115,6 +116,15 @@ pub struct OutputArgs {
     pub no_charts: bool,
 }
 
+impl OutputArgs {
+    /// The output folder for `scenario`: `--out`, else `output/<scenario name>`.
+    pub fn folder(&self, scenario: &Scenario) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| scenario::default_output_dir(scenario))
+    }
+}
+
 /// Runs a parsed command line.
 pub fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
@@ -164,11 +174,7 @@ impl RunConfig {
             Some(n) => n as usize,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let out = args
-            .output
-            .out
-            .clone()
-            .unwrap_or_else(|| scenario::default_output_dir(&scenario));
+        let out = args.output.folder(&scenario);
         Ok(RunConfig {
             plan: RunPlan {
                 seed: scenario.seed,
@@ -288,48 +294,39 @@ pub fn execute_run(config: &RunConfig) -> Result<PathBuf, Error> {
     Ok(folder)
 }
 
-/// `orgsim merge`: returns the merged folder.
+/// `orgsim merge`: returns the merged folder. Sweep folders merge as a sweep
+/// ([`crate::sweep::merge`]).
 pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
+    if crate::merge::are_sweeps(&args.shards)? {
+        return crate::sweep::merge(args);
+    }
     let (started, started_unix) = (Instant::now(), unix_now());
     let shards = crate::merge::Shards::open(&args.shards)?;
     let scenario = shards.scenario();
     let plan = *shards.plan();
-    let out = args
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| scenario::default_output_dir(scenario));
+    let out = args.output.folder(scenario);
     shards.check_output(&out)?;
     let sim = crate::model::build(scenario);
     let names = sim.policy_names();
     // Everything is read and checked before the output folder is touched.
     let merged = shards.merge(sim.as_ref())?;
     let staging = Staging::begin(&out, args.output.force)?;
-    shards.write_replications(&staging.path("replications.csv"))?;
-    let merged_from = shards.provenance();
-    let joined = merged_from.len();
-    let summary = write_results(
+    let summary = write_merged(
         staging.dir(),
-        scenario,
+        &shards,
         sim.as_ref(),
         &names,
-        &plan,
-        &merged.aggregate,
-        &merged.timeseries,
-        Provenance {
-            scenario_file: shards.scenario_file().to_string(),
-            threads: plan.threads,
-            started,
-            started_unix,
-            merged_from,
-        },
+        &merged,
+        started,
+        started_unix,
     )?;
     let folder = staging.commit()?;
     if !args.output.quiet {
         print_headline(scenario, sim.as_ref(), &summary);
         println!(
-            "wrote {} ({joined} shards joined: {} policies x {} replications, {} to {})",
+            "wrote {} ({} shards joined: {} policies x {} replications, {} to {})",
             folder.display(),
+            shards.provenance().len(),
             names.len(),
             plan.replications,
             plan.first_replication,
@@ -342,6 +339,37 @@ pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
     Ok(folder)
 }
 
+/// Writes the merged results folder of `shards` into `dir` (an existing, empty folder): the
+/// joined `replications.csv`, then the files of [`write_results`] from `merged`, with `run.json`
+/// listing the shards under `merged_from`. Returns the summary, for printing.
+pub(crate) fn write_merged<'a>(
+    dir: &Path,
+    shards: &'a crate::merge::Shards,
+    sim: &'a dyn Simulation,
+    names: &'a [String],
+    merged: &crate::merge::Merged,
+    started: Instant,
+    started_unix: u64,
+) -> Result<output::SummaryFile<'a>, Error> {
+    shards.write_replications(&dir.join("replications.csv"))?;
+    write_results(
+        dir,
+        shards.scenario(),
+        sim,
+        names,
+        shards.plan(),
+        &merged.aggregate,
+        &merged.timeseries,
+        Provenance {
+            scenario_file: shards.scenario_file().to_string(),
+            threads: shards.plan().threads,
+            started,
+            started_unix,
+            merged_from: shards.provenance(),
+        },
+    )
+}
+
 /// Seconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now()
@@ -349,13 +377,16 @@ pub(crate) fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Where a results folder came from, for `run.json`.
-struct Provenance {
-    scenario_file: String,
-    threads: usize,
-    started: Instant,
-    started_unix: u64,
-    merged_from: Vec<output::MergedShard>,
+/// Where a results folder came from, for `run.json` (and a sweep's `sweep.json`).
+pub(crate) struct Provenance {
+    /// The scenario file as given on the command line.
+    pub(crate) scenario_file: String,
+    pub(crate) threads: usize,
+    /// When the command started, for `wall_seconds`.
+    pub(crate) started: Instant,
+    pub(crate) started_unix: u64,
+    /// The shards a merged folder joined, in replication order; empty for a run.
+    pub(crate) merged_from: Vec<output::MergedShard>,
 }
 
 /// Writes a results folder's files besides `replications.csv` (which the caller streams):

@@ -9,7 +9,7 @@
 //! - [`scenario`]: TOML scenario files, parsed then validated into domain types;
 //! - [`montecarlo`]: replications in parallel, folded in job order into [`stats`];
 //! - [`output`]: the result files, written atomically;
-//! - [`merge`]: result folders of disjoint replication ranges joined into one;
+//! - [`merge`]: result folders (or sweep folders) of disjoint replication ranges joined into one;
 //! - [`charts`]: PNG and SVG figures drawn from saved results;
 //! - [`cli`]: the command line.
 

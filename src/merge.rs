@@ -17,6 +17,9 @@
 //! a number in the form orgsim writes, the rows must rebuild the shard's own `summary.json`
 //! byte for byte (so an edited value is caught), and `timeseries.csv` must cover the
 //! scenario's rows with counts no larger than the shard's replications.
+//!
+//! Shards of a sweep are the sweep's output folders ([`SweepShards`]): their `sweep.json` must
+//! list the same keys and points, and each point's folders (`points/pNN`) merge as above.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -28,7 +31,8 @@ use crate::model::Simulation;
 use crate::montecarlo::{Aggregate, RunPlan};
 use crate::output::{self, MergedShard, SeriesCell};
 use crate::random::replication_seed;
-use crate::scenario::{self, Scenario, MAX_REPLICATIONS};
+use crate::scenario::sweep::{point_label, Point, MAX_SWEEP_POINTS};
+use crate::scenario::{self, Scenario, Sweep, MAX_REPLICATIONS};
 use crate::stats::REPORTED_QUANTILES;
 
 /// Why shards cannot be merged (exit code 2: the input is at fault).
@@ -67,7 +71,30 @@ fn csv_error(path: &Path, error: &csv::Error) -> MergeError {
     }
 }
 
-/// The fields of a shard's `run.json` that the merge reads.
+/// Refuses a shard folder that does not exist or is not a folder.
+fn check_folder(dir: &Path) -> Result<(), MergeError> {
+    if !dir.exists() {
+        return Err(shard_error(dir, "no such folder"));
+    }
+    if !dir.is_dir() {
+        return Err(shard_error(dir, "not a folder"));
+    }
+    Ok(())
+}
+
+/// Whether `dir` is the output folder of a sweep (it holds `sweep.json`).
+fn is_sweep(dir: &Path) -> bool {
+    dir.join("sweep.json").is_file()
+}
+
+/// Reads a shard's `run.json` or `sweep.json` into `T`.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, MergeError> {
+    let text = fs::read_to_string(path).map_err(|e| shard_error(path, e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| shard_error(path, e.to_string()))
+}
+
+/// The fields of a shard's `run.json` that the merge reads; a sweep's `sweep.json` has them
+/// too.
 #[derive(Deserialize)]
 struct ShardRun {
     orgsim_version: String,
@@ -79,6 +106,199 @@ struct ShardRun {
     wall_seconds: f64,
 }
 
+impl ShardRun {
+    /// Refuses a file (at `path`) written by another version of orgsim, or whose replication
+    /// range runs past the last replication index.
+    fn check(&self, path: &Path) -> Result<(), MergeError> {
+        if self.orgsim_version != env!("CARGO_PKG_VERSION") {
+            return Err(shard_error(
+                path,
+                format!(
+                    "written by orgsim {}, and this is orgsim {}: merge it with the version \
+                     that wrote it, or re-run it",
+                    self.orgsim_version,
+                    env!("CARGO_PKG_VERSION")
+                ),
+            ));
+        }
+        if self
+            .first_replication
+            .checked_add(self.replications)
+            .is_none()
+        {
+            return Err(shard_error(
+                path,
+                "first_replication plus replications is past the last replication index",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The replications of the shard in `dir` that this file describes.
+    fn span<'a>(&self, dir: &'a Path) -> Span<'a> {
+        Span {
+            dir,
+            first: self.first_replication,
+            count: self.replications,
+            threads: self.threads,
+            wall_seconds: self.wall_seconds,
+        }
+    }
+}
+
+/// One shard's replications and the run that made them, as its `run.json` or `sweep.json`
+/// says: for checking that the shards join up, and for the merged folder's `merged_from`.
+#[derive(Clone, Copy)]
+struct Span<'a> {
+    dir: &'a Path,
+    first: u64,
+    /// Checked, when the shard was opened, not to run past the last replication index.
+    count: u64,
+    threads: usize,
+    wall_seconds: f64,
+}
+
+impl Span<'_> {
+    fn end(&self) -> u64 {
+        self.first + self.count
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} (replications {} to {})",
+            self.dir.display(),
+            self.first,
+            self.end() - 1
+        )
+    }
+
+    fn merged_shard(&self) -> MergedShard {
+        MergedShard {
+            folder: self.dir.display().to_string(),
+            first_replication: self.first,
+            replications: self.count,
+            threads: self.threads,
+            wall_seconds: self.wall_seconds,
+        }
+    }
+}
+
+/// Checks that `spans`, in replication order, neither overlap nor leave a gap, and hold no more
+/// replications than a run may; returns how many they hold together.
+fn join_spans(spans: &[Span<'_>]) -> Result<u64, MergeError> {
+    for pair in spans.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if b.first < a.end() {
+            return Err(MergeError::Mismatch(format!(
+                "{} and {} overlap: each replication must come from one shard",
+                a.describe(),
+                b.describe()
+            )));
+        }
+        if b.first > a.end() {
+            let missing = match b.first - a.end() {
+                1 => format!("replication {} is", a.end()),
+                _ => format!("replications {} to {} are", a.end(), b.first - 1),
+            };
+            return Err(MergeError::Mismatch(format!(
+                "{missing} in no shard (between {} and {}); a merged folder covers one unbroken \
+                 range",
+                a.describe(),
+                b.describe()
+            )));
+        }
+    }
+    // Contiguous ranges, each checked not to overflow: the total is the span.
+    let total = match (spans.first(), spans.last()) {
+        (Some(first), Some(last)) => last.end() - first.first,
+        _ => 0,
+    };
+    if total > MAX_REPLICATIONS {
+        return Err(MergeError::Mismatch(format!(
+            "the shards hold {total} replications per policy, more than the {MAX_REPLICATIONS} a \
+             run (and so a merged folder) may hold"
+        )));
+    }
+    Ok(total)
+}
+
+/// What the checks that apply to shards of either kind, a single run's results folder or a
+/// sweep's folder, read of one.
+trait ShardFolder: Sized {
+    /// Opens the shard in `dir` and checks it on its own.
+    fn open(dir: &Path) -> Result<Self, crate::Error>;
+
+    /// The shard's replications and the run that made them.
+    fn span(&self) -> Span<'_>;
+}
+
+/// Shard folders in replication order, checked to join up.
+struct Joined<S> {
+    /// At least one.
+    in_order: Vec<S>,
+    /// Replications per policy of all of them together.
+    total: u64,
+}
+
+impl<S: ShardFolder> Joined<S> {
+    /// Opens the shards in `dirs`, sorts them into replication order and checks that their
+    /// ranges neither overlap nor leave a gap ([`join_spans`]); `what` names a shard, for the
+    /// error when there is none.
+    fn open(dirs: &[PathBuf], what: &str) -> Result<Self, crate::Error> {
+        let mut shards = dirs
+            .iter()
+            .map(|dir| S::open(dir))
+            .collect::<Result<Vec<_>, _>>()?;
+        if shards.is_empty() {
+            return Err(crate::Error::Usage(format!("give at least one {what}")));
+        }
+        shards.sort_by_key(|s| s.span().first);
+        let total = join_spans(&shards.iter().map(S::span).collect::<Vec<_>>())?;
+        Ok(Joined {
+            in_order: shards,
+            total,
+        })
+    }
+
+    /// The shard with the first replications.
+    fn first(&self) -> &S {
+        &self.in_order[0]
+    }
+
+    /// The shards as a merged folder's `merged_from` lists them.
+    fn provenance(&self) -> Vec<MergedShard> {
+        self.in_order
+            .iter()
+            .map(|s| s.span().merged_shard())
+            .collect()
+    }
+
+    /// Refuses an output folder that is a shard, holds one, or lies inside one.
+    fn check_output(&self, out: &Path) -> Result<(), crate::Error> {
+        let target = resolved(out);
+        for shard in &self.in_order {
+            let shard = shard.span().dir;
+            let dir = resolved(shard);
+            let problem = if dir == target {
+                "is the shard"
+            } else if dir.starts_with(&target) {
+                "holds the shard"
+            } else if target.starts_with(&dir) {
+                "lies inside the shard"
+            } else {
+                continue;
+            };
+            return Err(MergeError::Mismatch(format!(
+                "the output folder {} {problem} {}; give another with --out",
+                out.display(),
+                shard.display()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+}
+
 /// One shard: its folder, its `run.json` and its resolved scenario.
 struct Shard {
     dir: PathBuf,
@@ -86,22 +306,9 @@ struct Shard {
     scenario: Scenario,
 }
 
-impl Shard {
+impl ShardFolder for Shard {
     fn open(dir: &Path) -> Result<Shard, crate::Error> {
-        if !dir.exists() {
-            return Err(shard_error(dir, "no such folder").into());
-        }
-        if !dir.is_dir() {
-            return Err(shard_error(dir, "not a folder").into());
-        }
-        if dir.join("sweep.json").is_file() {
-            return Err(shard_error(
-                dir,
-                "the folder of a sweep: merge each point's shards on their own, e.g. \
-                 `orgsim merge a/points/p00 b/points/p00 --out merged/points/p00`",
-            )
-            .into());
-        }
+        check_folder(dir)?;
         for file in [
             "run.json",
             "summary.json",
@@ -118,32 +325,8 @@ impl Shard {
             }
         }
         let path = dir.join("run.json");
-        let text = fs::read_to_string(&path).map_err(|e| shard_error(&path, e.to_string()))?;
-        let run: ShardRun =
-            serde_json::from_str(&text).map_err(|e| shard_error(&path, e.to_string()))?;
-        if run.orgsim_version != env!("CARGO_PKG_VERSION") {
-            return Err(shard_error(
-                &path,
-                format!(
-                    "written by orgsim {}, and this is orgsim {}: merge it with the version that \
-                     wrote it, or re-run it",
-                    run.orgsim_version,
-                    env!("CARGO_PKG_VERSION")
-                ),
-            )
-            .into());
-        }
-        if run
-            .first_replication
-            .checked_add(run.replications)
-            .is_none()
-        {
-            return Err(shard_error(
-                &path,
-                "first_replication plus replications is past the last replication index",
-            )
-            .into());
-        }
+        let run: ShardRun = read_json(&path)?;
+        run.check(&path)?;
         let scenario = scenario::load(&dir.join("scenario.resolved.toml"))?;
         if scenario.seed != run.seed || scenario.replications != run.replications {
             return Err(shard_error(
@@ -159,18 +342,15 @@ impl Shard {
         })
     }
 
+    fn span(&self) -> Span<'_> {
+        self.run.span(&self.dir)
+    }
+}
+
+impl Shard {
     /// One past the shard's last replication (checked not to overflow when opened).
     fn end(&self) -> u64 {
         self.run.first_replication + self.run.replications
-    }
-
-    fn range(&self) -> String {
-        format!(
-            "{} (replications {} to {})",
-            self.dir.display(),
-            self.run.first_replication,
-            self.end() - 1
-        )
     }
 
     fn plan(&self) -> RunPlan {
@@ -185,7 +365,7 @@ impl Shard {
 
 /// Shards checked to belong together, in replication order.
 pub struct Shards {
-    shards: Vec<Shard>,
+    shards: Joined<Shard>,
     /// The scenario of the whole range (its `replications` is the total).
     scenario: Scenario,
     plan: RunPlan,
@@ -203,63 +383,18 @@ impl Shards {
     /// Opens every folder and checks that they ran the same scenario with the same seed, over
     /// replication ranges that neither overlap nor leave a gap.
     pub fn open(dirs: &[PathBuf]) -> Result<Shards, crate::Error> {
-        let mut shards = dirs
-            .iter()
-            .map(|dir| Shard::open(dir))
-            .collect::<Result<Vec<_>, _>>()?;
-        if shards.is_empty() {
-            return Err(crate::Error::Usage(
-                "give at least one results folder".into(),
-            ));
-        }
-        shards.sort_by_key(|s| s.run.first_replication);
-        for pair in shards.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            if b.run.first_replication < a.end() {
-                return Err(MergeError::Mismatch(format!(
-                    "{} and {} overlap: each replication must come from one shard",
-                    a.range(),
-                    b.range()
-                ))
-                .into());
-            }
-            if b.run.first_replication > a.end() {
-                let missing = match b.run.first_replication - a.end() {
-                    1 => format!("replication {} is", a.end()),
-                    _ => format!(
-                        "replications {} to {} are",
-                        a.end(),
-                        b.run.first_replication - 1
-                    ),
-                };
-                return Err(MergeError::Mismatch(format!(
-                    "{missing} in no shard (between {} and {}); a merged folder covers one \
-                     unbroken range",
-                    a.range(),
-                    b.range()
-                ))
-                .into());
-            }
-        }
-        // Contiguous ranges, each checked not to overflow: the total is the span.
-        let total = shards[shards.len() - 1].end() - shards[0].run.first_replication;
-        if total > MAX_REPLICATIONS {
-            return Err(MergeError::Mismatch(format!(
-                "the shards hold {total} replications per policy, more than the {MAX_REPLICATIONS} \
-                 a run (and so a merged folder) may hold"
-            ))
-            .into());
-        }
-        let mut scenario = shards[0].scenario.clone();
+        let shards = Joined::<Shard>::open(dirs, "results folder")?;
+        let (first, total) = (shards.first(), shards.total);
+        let mut scenario = first.scenario.clone();
         scenario.replications = total;
-        for shard in &shards[1..] {
+        for shard in &shards.in_order[1..] {
             let mut other = shard.scenario.clone();
             other.replications = total;
             if other != scenario {
                 return Err(MergeError::Mismatch(format!(
                     "{} and {} ran different scenarios; first difference in \
                      scenario.resolved.toml: {}",
-                    shards[0].dir.display(),
+                    first.dir.display(),
                     shard.dir.display(),
                     first_difference(&scenario.to_resolved_toml(), &other.to_resolved_toml())
                 ))
@@ -268,7 +403,7 @@ impl Shards {
         }
         let plan = RunPlan {
             seed: scenario.seed,
-            first_replication: shards[0].run.first_replication,
+            first_replication: first.run.first_replication,
             replications: total,
             threads: 1,
         };
@@ -291,46 +426,18 @@ impl Shards {
 
     /// The shards as `run.json`'s `merged_from` lists them.
     pub fn provenance(&self) -> Vec<MergedShard> {
-        self.shards
-            .iter()
-            .map(|s| MergedShard {
-                folder: s.dir.display().to_string(),
-                first_replication: s.run.first_replication,
-                replications: s.run.replications,
-                threads: s.run.threads,
-                wall_seconds: s.run.wall_seconds,
-            })
-            .collect()
+        self.shards.provenance()
     }
 
     /// The scenario file the first shard was run from.
     pub fn scenario_file(&self) -> &str {
-        &self.shards[0].run.scenario_file
+        &self.shards.first().run.scenario_file
     }
 
     /// Refuses an output folder that is a shard, holds one, or lies inside one: replacing it
     /// would delete shards, and writing inside one would change it.
     pub fn check_output(&self, out: &Path) -> Result<(), crate::Error> {
-        let target = resolved(out);
-        for shard in &self.shards {
-            let dir = resolved(&shard.dir);
-            let problem = if dir == target {
-                "is the shard"
-            } else if dir.starts_with(&target) {
-                "holds the shard"
-            } else if target.starts_with(&dir) {
-                "lies inside the shard"
-            } else {
-                continue;
-            };
-            return Err(MergeError::Mismatch(format!(
-                "the output folder {} {problem} {}; give another with --out",
-                out.display(),
-                shard.dir.display()
-            ))
-            .into());
-        }
-        Ok(())
+        self.shards.check_output(out)
     }
 
     /// Reads and checks every shard (see the module's documentation) and computes the merged
@@ -338,7 +445,7 @@ impl Shards {
     pub fn merge(&self, sim: &dyn Simulation) -> Result<Merged, crate::Error> {
         let names = sim.policy_names();
         let mut aggregate = Aggregate::for_outcomes(sim);
-        for shard in &self.shards {
+        for shard in &self.shards.in_order {
             let own = self.fold_replications(sim, shard, &mut aggregate)?;
             let summary = output::summary_file(&shard.scenario, &shard.plan(), sim, &names, &own);
             let expected = serde_json::to_vec_pretty(&summary).expect("summary serializes");
@@ -452,7 +559,7 @@ impl Shards {
     pub fn write_replications(&self, path: &Path) -> Result<(), crate::Error> {
         let mut out =
             std::io::BufWriter::new(fs::File::create(path).map_err(output::io_error(path))?);
-        for (k, shard) in self.shards.iter().enumerate() {
+        for (k, shard) in self.shards.in_order.iter().enumerate() {
             let source = shard.dir.join("replications.csv");
             let file = fs::File::open(&source).map_err(|e| shard_error(&source, e.to_string()))?;
             let mut reader = BufReader::new(file);
@@ -471,8 +578,8 @@ impl Shards {
     /// The joined `timeseries.csv` (see the module's documentation).
     fn timeseries(&self, sim: &dyn Simulation) -> Result<Vec<u8>, crate::Error> {
         let keys = output::timeseries_keys(sim, &sim.policy_names());
-        let mut shards = Vec::with_capacity(self.shards.len());
-        for shard in &self.shards {
+        let mut shards = Vec::with_capacity(self.shards.in_order.len());
+        for shard in &self.shards.in_order {
             let path = shard.dir.join("timeseries.csv");
             let cells = read_series(&path, shard.run.replications)?;
             if cells.len() != keys.len() {
@@ -510,6 +617,287 @@ impl Shards {
             output::push_series_row(&mut out, key, &cell);
         }
         Ok(out.into_bytes())
+    }
+}
+
+/// Whether `dirs` are the output folders of sweeps (each holds `sweep.json`) rather than the
+/// results folders of single runs. Refuses a folder that does not exist, and a mix of the two
+/// kinds, naming the first folder of another kind than the first one.
+pub fn are_sweeps(dirs: &[PathBuf]) -> Result<bool, crate::Error> {
+    for dir in dirs {
+        check_folder(dir)?;
+    }
+    let Some(first) = dirs.first() else {
+        return Ok(false);
+    };
+    let sweep = is_sweep(first);
+    if let Some(other) = dirs.iter().find(|dir| is_sweep(dir) != sweep) {
+        let reason = if sweep {
+            format!(
+                "not the folder of a sweep (no sweep.json), but {} is: a sweep's shards are \
+                 folders written by `orgsim run` of the same sweep",
+                first.display()
+            )
+        } else {
+            format!(
+                "the folder of a sweep (it holds sweep.json), but {} holds one run's results: \
+                 merge a sweep's folders with each other, or one of its points (points/pNN) with \
+                 that point's other shards",
+                first.display()
+            )
+        };
+        return Err(shard_error(other, reason).into());
+    }
+    Ok(sweep)
+}
+
+/// The fields of a sweep shard's `sweep.json` that the merge reads.
+#[derive(Deserialize)]
+struct ShardSweep {
+    #[serde(flatten)]
+    run: ShardRun,
+    keys: Vec<String>,
+    points: Vec<ShardSweepPoint>,
+}
+
+/// One point of a sweep shard's `sweep.json`.
+#[derive(Deserialize)]
+struct ShardSweepPoint {
+    folder: String,
+    values: toml::Table,
+}
+
+/// One shard of a sweep: its folder, its `sweep.json`, and each point's values in the order of
+/// the keys.
+struct SweepShard {
+    dir: PathBuf,
+    file: ShardSweep,
+    values: Vec<Vec<toml::Value>>,
+}
+
+impl ShardFolder for SweepShard {
+    fn open(dir: &Path) -> Result<SweepShard, crate::Error> {
+        check_folder(dir)?;
+        let path = dir.join("sweep.json");
+        let file: ShardSweep = read_json(&path)?;
+        file.run.check(&path)?;
+        if file.keys.is_empty() {
+            return Err(shard_error(&path, "lists no swept keys").into());
+        }
+        let count = file.points.len();
+        if count == 0 || count > MAX_SWEEP_POINTS {
+            return Err(shard_error(
+                &path,
+                format!("lists {count} points, where a sweep has 1 to {MAX_SWEEP_POINTS}"),
+            )
+            .into());
+        }
+        let mut values = Vec::with_capacity(count);
+        for (index, point) in file.points.iter().enumerate() {
+            let folder = format!("points/{}", point_label(index, count));
+            if point.folder != folder {
+                return Err(shard_error(
+                    &path,
+                    format!(
+                        "point {index}: folder `{}` where `{folder}` was expected",
+                        point.folder
+                    ),
+                )
+                .into());
+            }
+            let own: Option<Vec<toml::Value>> = file
+                .keys
+                .iter()
+                .map(|key| point.values.get(key).cloned())
+                .collect();
+            match own {
+                Some(own) if point.values.len() == file.keys.len() => values.push(own),
+                _ => {
+                    return Err(shard_error(
+                        &path,
+                        format!(
+                            "{folder}: the values are not one for each of the keys `{}`",
+                            file.keys.join(", ")
+                        ),
+                    )
+                    .into())
+                }
+            }
+        }
+        Ok(SweepShard {
+            dir: dir.to_path_buf(),
+            file,
+            values,
+        })
+    }
+
+    fn span(&self) -> Span<'_> {
+        self.file.run.span(&self.dir)
+    }
+}
+
+impl SweepShard {
+    /// The first difference between this shard's sweep and `other`'s: a key, the number of
+    /// points, or a point's value. `None` when they ran the same sweep.
+    fn difference(&self, other: &SweepShard) -> Option<String> {
+        let (keys, theirs) = (&self.file.keys, &other.file.keys);
+        if keys != theirs {
+            let k = keys.iter().zip(theirs).take_while(|(a, b)| a == b).count();
+            let key = |keys: &[String]| keys.get(k).map_or("none".into(), |key| format!("`{key}`"));
+            return Some(format!(
+                "swept key {} is {} against {}",
+                k + 1,
+                key(keys),
+                key(theirs)
+            ));
+        }
+        if self.values.len() != other.values.len() {
+            return Some(format!(
+                "{} points against {}",
+                self.values.len(),
+                other.values.len()
+            ));
+        }
+        for ((point, mine), theirs) in self.file.points.iter().zip(&self.values).zip(&other.values)
+        {
+            if let Some(k) = (0..keys.len()).find(|&k| mine[k] != theirs[k]) {
+                return Some(format!(
+                    "{}: `{key} = {}` against `{key} = {}`",
+                    point.folder,
+                    mine[k],
+                    theirs[k],
+                    key = keys[k]
+                ));
+            }
+        }
+        None
+    }
+}
+
+/// The output folders of one sweep run over disjoint replication ranges, checked to belong
+/// together: the same keys and points in every `sweep.json`, and each point's folders
+/// (`<shard>/points/pNN`) shards of one run, as [`Shards`] checks them.
+pub struct SweepShards {
+    shards: Joined<SweepShard>,
+    /// Each point's shards, in the sweep's order.
+    points: Vec<Shards>,
+    /// The sweep as a single run over the whole range would have expanded it (each point's
+    /// scenario holds the total number of replications).
+    sweep: Sweep,
+}
+
+impl SweepShards {
+    /// Opens every sweep folder, checks that they ran the same sweep over replication ranges
+    /// that neither overlap nor leave a gap, then opens and checks each point's shards.
+    pub fn open(dirs: &[PathBuf]) -> Result<SweepShards, crate::Error> {
+        let shards = Joined::<SweepShard>::open(dirs, "sweep folder")?;
+        let first = shards.first();
+        for other in &shards.in_order[1..] {
+            if let Some(difference) = first.difference(other) {
+                return Err(MergeError::Mismatch(format!(
+                    "{} and {} ran different sweeps; first difference in sweep.json: \
+                     {difference}",
+                    first.dir.display(),
+                    other.dir.display()
+                ))
+                .into());
+            }
+        }
+        let mut points = Vec::with_capacity(first.values.len());
+        for point in &first.file.points {
+            let dirs: Vec<PathBuf> = shards
+                .in_order
+                .iter()
+                .map(|s| s.dir.join(&point.folder))
+                .collect();
+            let merged = Shards::open(&dirs)?;
+            // Each point of a sweep shard runs the shard's replications.
+            for (shard, dir) in shards.in_order.iter().zip(&dirs) {
+                let Some(own) = merged.shards.in_order.iter().find(|own| own.dir == *dir) else {
+                    continue;
+                };
+                let (mine, sweeps) = (own.span(), shard.span());
+                if (mine.first, mine.count) != (sweeps.first, sweeps.count) {
+                    return Err(shard_error(
+                        &dir.join("run.json"),
+                        format!(
+                            "replications {} to {}, where {} says {} to {}",
+                            mine.first,
+                            mine.end() - 1,
+                            shard.dir.join("sweep.json").display(),
+                            sweeps.first,
+                            sweeps.end() - 1
+                        ),
+                    )
+                    .into());
+                }
+            }
+            points.push(merged);
+        }
+        let keys = first.file.keys.clone();
+        let values = (0..keys.len())
+            .map(|k| {
+                let mut distinct: Vec<toml::Value> = Vec::new();
+                for value in first.values.iter().map(|point| &point[k]) {
+                    if !distinct.contains(value) {
+                        distinct.push(value.clone());
+                    }
+                }
+                distinct
+            })
+            .collect();
+        let sweep = Sweep {
+            keys,
+            values,
+            points: first
+                .values
+                .iter()
+                .zip(&points)
+                .map(|(values, shards)| Point {
+                    values: values.clone(),
+                    scenario: shards.scenario().clone(),
+                })
+                .collect(),
+        };
+        Ok(SweepShards {
+            shards,
+            points,
+            sweep,
+        })
+    }
+
+    /// The sweep, as a single run over the whole range would have expanded it.
+    pub fn sweep(&self) -> &Sweep {
+        &self.sweep
+    }
+
+    /// Each point's shards, in the sweep's order.
+    pub fn points(&self) -> &[Shards] {
+        &self.points
+    }
+
+    /// The replications of the whole range (those of every point).
+    pub fn plan(&self) -> &RunPlan {
+        self.points[0].plan()
+    }
+
+    /// The sweep folders as `sweep.json`'s `merged_from` lists them.
+    pub fn provenance(&self) -> Vec<MergedShard> {
+        self.shards.provenance()
+    }
+
+    /// The sweep file the first shard was run from.
+    pub fn scenario_file(&self) -> &str {
+        &self.shards.first().file.run.scenario_file
+    }
+
+    /// Refuses an output folder that is a sweep shard, holds one, or lies inside one (or inside
+    /// one of a shard's point folders).
+    pub fn check_output(&self, out: &Path) -> Result<(), crate::Error> {
+        self.shards.check_output(out)?;
+        self.points
+            .iter()
+            .try_for_each(|point| point.check_output(out))
     }
 }
 

@@ -12,6 +12,10 @@
 //! Points run one after another, each on every thread, with the scenario's master seed: a
 //! point's folder is byte-identical to `orgsim run` of that point's `scenario.resolved.toml`
 //! (apart from the wall-clock fields of `run.json`), whatever the thread count.
+//!
+//! `orgsim merge` joins the output folders of one sweep run in shards (disjoint replication
+//! ranges) into this folder ([`merge`]): each point's shards merge as a single run's, and the
+//! tables across points are built from the merged points as a run builds them.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -19,8 +23,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::cli::{self, RunConfig};
-use crate::output::{self, format_number, Staging, SummaryFile};
+use crate::cli::{self, MergeArgs, Provenance, RunConfig};
+use crate::model::Simulation;
+use crate::output::{self, format_number, MergedShard, Staging, SummaryFile};
 use crate::scenario::sweep::value_text;
 use crate::scenario::Sweep;
 use crate::Error;
@@ -39,6 +44,10 @@ struct SweepFile<'a> {
     wall_seconds: f64,
     keys: &'a [String],
     points: Vec<SweepPoint>,
+    /// For a folder written by `orgsim merge`: the sweep folders it joined, in replication
+    /// order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    merged_from: Vec<MergedShard>,
 }
 
 #[derive(Serialize)]
@@ -47,14 +56,181 @@ struct SweepPoint {
     values: toml::Table,
 }
 
+/// Writes `sweep.json` of `sweep`, its replications starting at `first_replication`, into the
+/// staging folder.
+fn write_sweep_file(
+    staging: &Staging,
+    sweep: &Sweep,
+    first_replication: u64,
+    provenance: Provenance,
+) -> Result<(), Error> {
+    let first = &sweep.points[0].scenario;
+    let file = SweepFile {
+        orgsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &first.name,
+        scenario_file: provenance.scenario_file,
+        seed: first.seed,
+        first_replication,
+        replications: first.replications,
+        threads: provenance.threads,
+        started_unix_seconds: provenance.started_unix,
+        wall_seconds: provenance.started.elapsed().as_secs_f64(),
+        keys: &sweep.keys,
+        points: sweep
+            .points
+            .iter()
+            .enumerate()
+            .map(|(index, point)| SweepPoint {
+                folder: format!("points/{}", sweep.label(index)),
+                values: sweep
+                    .keys
+                    .iter()
+                    .cloned()
+                    .zip(point.values.iter().cloned())
+                    .collect(),
+            })
+            .collect(),
+        merged_from: provenance.merged_from,
+    };
+    staging.write(
+        "sweep.json",
+        &serde_json::to_vec_pretty(&file).expect("sweep file serializes"),
+    )?;
+    Ok(())
+}
+
 /// Runs every point of `sweep` into `config.out`; returns the output folder.
 pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
     let (started, started_unix) = (Instant::now(), cli::unix_now());
     let staging = Staging::begin(&config.out, config.force)?;
-    let points_dir = staging.path("points");
-    std::fs::create_dir(&points_dir).map_err(output::io_error(&points_dir))?;
     let total = sweep.points.len() as u64 * config.plan.replications;
     let bar = cli::progress_bar(total, config.quiet);
+    let models = models(sweep);
+    let lines = write_points(&staging, sweep, &models, |index, dir, sim, names| {
+        cli::run_into(dir, config, &sweep.points[index].scenario, sim, names, &bar)
+    })?;
+    bar.finish_and_clear();
+    write_sweep_file(
+        &staging,
+        sweep,
+        config.plan.first_replication,
+        Provenance {
+            scenario_file: config.scenario_file.display().to_string(),
+            threads: config.plan.threads,
+            started,
+            started_unix,
+            merged_from: Vec::new(),
+        },
+    )?;
+    let folder = staging.commit()?;
+    if !config.quiet {
+        print_points(sweep, &lines);
+        println!(
+            "wrote {} ({} points, {:.1} s on {} threads)",
+            folder.display(),
+            sweep.points.len(),
+            started.elapsed().as_secs_f64(),
+            config.plan.threads
+        );
+    }
+    if config.charts {
+        draw_charts(&folder, sweep, config.quiet);
+    }
+    Ok(folder)
+}
+
+/// `orgsim merge` of sweep folders: each point's shards merged into `points/pNN` as a single
+/// run's folder, and the tables across points built from them as [`execute`] builds them, so
+/// that the folder is the one a single run of the sweep over the whole range writes (but for
+/// the time series' quantiles and the provenance). Returns the merged folder.
+pub fn merge(args: &MergeArgs) -> Result<PathBuf, Error> {
+    let (started, started_unix) = (Instant::now(), cli::unix_now());
+    let shards = crate::merge::SweepShards::open(&args.shards)?;
+    let sweep = shards.sweep();
+    let plan = *shards.plan();
+    let out = args.output.folder(&sweep.points[0].scenario);
+    shards.check_output(&out)?;
+    let models = models(sweep);
+    // Everything is read and checked before the output folder is touched. Each point merges
+    // again when it is written, so that one point's merged time series is held at a time (a
+    // point's can run to megabytes, and a sweep to a thousand points).
+    for (point, model) in shards.points().iter().zip(&models) {
+        point.merge(model.sim.as_ref())?;
+    }
+    let staging = Staging::begin(&out, args.output.force)?;
+    let lines = write_points(&staging, sweep, &models, |index, dir, sim, names| {
+        let point = &shards.points()[index];
+        let merged = point.merge(sim)?;
+        cli::write_merged(dir, point, sim, names, &merged, started, started_unix)
+    })?;
+    let merged_from = shards.provenance();
+    let joined = merged_from.len();
+    write_sweep_file(
+        &staging,
+        sweep,
+        plan.first_replication,
+        Provenance {
+            scenario_file: shards.scenario_file().to_string(),
+            threads: plan.threads,
+            started,
+            started_unix,
+            merged_from,
+        },
+    )?;
+    let folder = staging.commit()?;
+    if !args.output.quiet {
+        print_points(sweep, &lines);
+        println!(
+            "wrote {} ({joined} shards joined: {} points x {} policies x {} replications, {} to \
+             {})",
+            folder.display(),
+            sweep.points.len(),
+            models[0].names.len(),
+            plan.replications,
+            plan.first_replication,
+            plan.first_replication + plan.replications - 1
+        );
+    }
+    if !args.output.no_charts {
+        draw_charts(&folder, sweep, args.output.quiet);
+    }
+    Ok(folder)
+}
+
+/// One point's model and its policy names.
+struct Model {
+    sim: Box<dyn Simulation>,
+    names: Vec<String>,
+}
+
+/// The model of each point of `sweep`.
+fn models(sweep: &Sweep) -> Vec<Model> {
+    sweep
+        .points
+        .iter()
+        .map(|point| {
+            let sim = crate::model::build(&point.scenario);
+            let names = sim.policy_names();
+            Model { sim, names }
+        })
+        .collect()
+}
+
+/// Writes every point's results folder, `points/pNN` in the staging folder, with
+/// `write_point(index, folder, sim, policy names)` (the folder exists and is empty), then the
+/// tables across points from those folders: `sweep.csv` and `replications.csv`. Returns each
+/// point's printed line.
+fn write_points<'a, F>(
+    staging: &Staging,
+    sweep: &Sweep,
+    models: &'a [Model],
+    mut write_point: F,
+) -> Result<Vec<String>, Error>
+where
+    F: FnMut(usize, &Path, &'a dyn Simulation, &'a [String]) -> Result<SummaryFile<'a>, Error>,
+{
+    let points_dir = staging.path("points");
+    std::fs::create_dir(&points_dir).map_err(output::io_error(&points_dir))?;
     let mut table = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["point".into()];
     header.extend(sweep.keys.iter().cloned());
@@ -85,13 +261,11 @@ pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
         std::fs::File::create(&replications_path).map_err(output::io_error(&replications_path))?,
     );
     let mut lines = Vec::new();
-    for (index, point) in sweep.points.iter().enumerate() {
+    for (index, (point, model)) in sweep.points.iter().zip(models).enumerate() {
         let label = sweep.label(index);
         let dir = points_dir.join(&label);
         std::fs::create_dir(&dir).map_err(output::io_error(&dir))?;
-        let sim = crate::model::build(&point.scenario);
-        let names = sim.policy_names();
-        let summary = cli::run_into(&dir, config, &point.scenario, sim.as_ref(), &names, &bar)?;
+        let summary = write_point(index, &dir, model.sim.as_ref(), &model.names)?;
         let values: Vec<String> = point.values.iter().map(value_text).collect();
         write_summary_rows(&mut table, &label, &values, &summary)?;
         append_replications(
@@ -102,9 +276,8 @@ pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
             sweep,
             index == 0,
         )?;
-        lines.push(headline(sweep, index, &summary, sim.as_ref()));
+        lines.push(headline(sweep, index, &summary, model.sim.as_ref()));
     }
-    bar.finish_and_clear();
     replications
         .flush()
         .map_err(output::io_error(&replications_path))?;
@@ -113,69 +286,35 @@ pub fn execute(config: &RunConfig, sweep: &Sweep) -> Result<PathBuf, Error> {
         .into_inner()
         .map_err(|e| csv_error(e.into_error().into()))?;
     staging.write("sweep.csv", &table)?;
+    Ok(lines)
+}
+
+/// Prints the sweep's first line and each point's line.
+fn print_points(sweep: &Sweep, lines: &[String]) {
     let first = &sweep.points[0].scenario;
-    let file = SweepFile {
-        orgsim_version: env!("CARGO_PKG_VERSION"),
-        scenario: &first.name,
-        scenario_file: config.scenario_file.display().to_string(),
-        seed: first.seed,
-        first_replication: config.plan.first_replication,
-        replications: first.replications,
-        threads: config.plan.threads,
-        started_unix_seconds: started_unix,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        keys: &sweep.keys,
-        points: sweep
-            .points
-            .iter()
-            .enumerate()
-            .map(|(index, point)| SweepPoint {
-                folder: format!("points/{}", sweep.label(index)),
-                values: sweep
-                    .keys
-                    .iter()
-                    .cloned()
-                    .zip(point.values.iter().cloned())
-                    .collect(),
-            })
-            .collect(),
-    };
-    staging.write(
-        "sweep.json",
-        &serde_json::to_vec_pretty(&file).expect("sweep file serializes"),
-    )?;
-    let folder = staging.commit()?;
-    if !config.quiet {
-        println!(
-            "{}: sweep of {} points ({}), {} replications per policy",
-            first.name,
-            sweep.points.len(),
-            sweep.keys.join(" x "),
-            first.replications
-        );
-        for line in &lines {
-            println!("{line}");
-        }
-        println!(
-            "wrote {} ({} points, {:.1} s on {} threads)",
-            folder.display(),
-            sweep.points.len(),
-            started.elapsed().as_secs_f64(),
-            config.plan.threads
-        );
+    println!(
+        "{}: sweep of {} points ({}), {} replications per policy",
+        first.name,
+        sweep.points.len(),
+        sweep.keys.join(" x "),
+        first.replications
+    );
+    for line in lines {
+        println!("{line}");
     }
-    if config.charts {
-        for index in 0..sweep.points.len() {
-            let dir = folder.join("points").join(sweep.label(index));
-            cli::draw_charts_after_run(&dir, true);
-        }
-        if !config.quiet {
-            println!("drew each point's charts in points/<point>/charts");
-        }
-        // The sweep's own folder: `charts::draw_all` draws its charts across the points.
-        cli::draw_charts_after_run(&folder, config.quiet);
+}
+
+/// Draws each point's charts and the charts across points of the sweep in `folder`.
+fn draw_charts(folder: &Path, sweep: &Sweep, quiet: bool) {
+    for index in 0..sweep.points.len() {
+        let dir = folder.join("points").join(sweep.label(index));
+        cli::draw_charts_after_run(&dir, true);
     }
-    Ok(folder)
+    if !quiet {
+        println!("drew each point's charts in points/<point>/charts");
+    }
+    // The sweep's own folder: `charts::draw_all` draws its charts across the points.
+    cli::draw_charts_after_run(folder, quiet);
 }
 
 /// The outcome a sweep's printed lines show: the net true value with terminal value when the
@@ -188,7 +327,7 @@ fn headline(
     sweep: &Sweep,
     index: usize,
     summary: &SummaryFile<'_>,
-    sim: &dyn crate::model::Simulation,
+    sim: &dyn Simulation,
 ) -> String {
     let mut line = format!("  {}  {}", sweep.label(index), sweep.describe(index));
     let metrics = sim.headline_metrics();

@@ -55,10 +55,9 @@ pub struct Point {
 }
 
 impl Sweep {
-    /// Folder name of point `index`: `p00`, `p01`, ... (zero-padded to the widest index).
+    /// Folder name of point `index`: `p00`, `p01`, ... (see [`point_label`]).
     pub fn label(&self, index: usize) -> String {
-        let width = (self.points.len().saturating_sub(1).max(1).ilog10() + 1).max(2) as usize;
-        format!("p{index:0width$}")
+        point_label(index, self.points.len())
     }
 
     /// `key = value, ...` of point `index`, for messages and chart captions.
@@ -70,6 +69,13 @@ impl Sweep {
                 .zip(&self.points[index].values),
         )
     }
+}
+
+/// Folder name of point `index` of a sweep of `points` points: `p00`, `p01`, ... (zero-padded
+/// to the widest index, at least two digits).
+pub fn point_label(index: usize, points: usize) -> String {
+    let width = (points.saturating_sub(1).max(1).ilog10() + 1).max(2) as usize;
+    format!("p{index:0width$}")
 }
 
 /// `key = value, key = value`.

@@ -10,10 +10,32 @@ use crate::common::{assert_same_files, orgsim, orgsim_ok, scenario, stderr};
 /// Runs the flagship scenario's replications `first..first + count` into `out`.
 fn shard(dir: &Path, out: &str, first: u64, count: u64, threads: &str, extra: &[&str]) {
     let flagship = scenario("kpi-vs-balanced.toml");
+    run_shard(
+        dir,
+        flagship.to_str().unwrap(),
+        out,
+        first,
+        count,
+        threads,
+        extra,
+    );
+}
+
+/// Runs the scenario (or sweep) in `file` over replications `first..first + count` on
+/// `threads` threads into `out`, without charts.
+pub(crate) fn run_shard(
+    dir: &Path,
+    file: &str,
+    out: &str,
+    first: u64,
+    count: u64,
+    threads: &str,
+    extra: &[&str],
+) {
     let (first, count) = (first.to_string(), count.to_string());
     let mut args = vec![
         "run",
-        flagship.to_str().unwrap(),
+        file,
         "--first-replication",
         &first,
         "--replications",
@@ -37,7 +59,7 @@ fn merge_ok(dir: &Path, args: &[&str]) {
 
 /// `merge args` fails with exit code 2 and one line of error, without a panic and without
 /// writing `out`; returns the error.
-fn merge_refused(dir: &Path, args: &[&str], out: &str) -> String {
+pub(crate) fn merge_refused(dir: &Path, args: &[&str], out: &str) -> String {
     let err = merge_refused_at(dir, args, out);
     assert!(!dir.join(out).exists(), "a refused merge writes nothing");
     err
@@ -45,7 +67,7 @@ fn merge_refused(dir: &Path, args: &[&str], out: &str) -> String {
 
 /// `merge args --out out` fails with exit code 2 and one line of error, without a panic;
 /// `out` may exist. Returns the error.
-fn merge_refused_at(dir: &Path, args: &[&str], out: &str) -> String {
+pub(crate) fn merge_refused_at(dir: &Path, args: &[&str], out: &str) -> String {
     let mut all = vec!["merge", "--quiet", "--no-charts", "--out", out];
     all.extend(args);
     let output = orgsim(dir, &all);

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::common::{assert_same_files, orgsim, orgsim_ok, stderr};
+use crate::merge::{merge_refused, merge_refused_at, run_shard};
 
 const SWEEP: &str = r#"name = "sw"
 seed = 17
@@ -240,30 +241,253 @@ fn sweeps_that_cannot_run_are_refused() {
     assert!(err.contains("too many points"), "{err}");
 }
 
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// `sweep.json` without the fields that say when, on how many threads and from which shards
+/// it was written.
+fn sweep_json_content(folder: &Path) -> serde_json::Value {
+    let mut value = json(&folder.join("sweep.json"));
+    let object = value.as_object_mut().unwrap();
+    for field in [
+        "started_unix_seconds",
+        "wall_seconds",
+        "threads",
+        "merged_from",
+    ] {
+        object.remove(field);
+    }
+    value
+}
+
+/// The folders and ranges a merged folder's provenance file lists under `merged_from`.
+fn merged_from(path: &Path) -> Vec<(String, u64, u64)> {
+    json(path)["merged_from"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["folder"].as_str().unwrap().to_string(),
+                s["first_replication"].as_u64().unwrap(),
+                s["replications"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Each point's lines of a sweep's printed output.
+fn point_lines(output: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with("  p"))
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
-fn a_sweep_folder_is_not_merged_as_a_shard() {
+fn sweep_shards_in_any_order_and_thread_count_merge_into_the_single_sweeps_files() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), SWEEP);
-    orgsim_ok(
-        dir.path(),
-        &["run", "sw.toml", "--out", "a", "-q", "--no-charts"],
+    let dir = dir.path();
+    write(dir, SWEEP);
+    let single = orgsim_ok(
+        dir,
+        &[
+            "run",
+            "sw.toml",
+            "--replications",
+            "9",
+            "--threads",
+            "2",
+            "--out",
+            "full",
+            "--no-charts",
+        ],
     );
-    let output = orgsim(dir.path(), &["merge", "a", "--out", "m", "-q"]);
-    assert_eq!(output.status.code(), Some(2));
+    run_shard(dir, "sw.toml", "a", 0, 4, "1", &[]);
+    run_shard(dir, "sw.toml", "b", 4, 2, "2", &[]);
+    run_shard(dir, "sw.toml", "c", 6, 3, "1", &[]);
+    let merge = orgsim_ok(dir, &["merge", "c", "a", "b", "--out", "m", "--no-charts"]);
+    let (full, m) = (dir.join("full"), dir.join("m"));
+    assert_same_files(&full, &m, &["sweep.csv", "replications.csv"]);
+    let exact = ["replications.csv", "summary.json", "scenario.resolved.toml"];
+    let points: Vec<String> = (0..6).map(|i| format!("points/p{i:02}")).collect();
+    for point in &points {
+        assert_same_files(&full.join(point), &m.join(point), &exact);
+    }
+    assert_eq!(sweep_json_content(&m), sweep_json_content(&full));
+
+    // Provenance: the sweep folders in replication order; each point's own shards.
+    let shards = |suffix: &str| {
+        [("a", 0, 4), ("b", 4, 2), ("c", 6, 3)]
+            .map(|(s, first, count)| (format!("{s}{suffix}"), first, count))
+            .to_vec()
+    };
+    assert_eq!(merged_from(&m.join("sweep.json")), shards(""));
+    assert_eq!(json(&m.join("sweep.json"))["first_replication"], 0);
+    assert_eq!(
+        merged_from(&m.join("points/p05/run.json")),
+        shards("/points/p05")
+    );
+
+    // Printed: the sweep's lines as the single run printed them, and what was joined.
+    let lines = point_lines(&merge);
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert_eq!(lines, point_lines(&single));
+    let printed = String::from_utf8_lossy(&merge.stdout);
     assert!(
-        stderr(&output).contains("merge each point's shards"),
-        "{}",
-        stderr(&output)
+        printed.contains("(3 shards joined: 6 points x 2 policies x 9 replications, 0 to 8)"),
+        "{printed}"
     );
-    // A point's folder is an ordinary results folder: it merges on its own.
+
+    // A merged sweep merges again, and one sweep folder merges into its own tables; charts
+    // are drawn unless --no-charts.
     orgsim_ok(
-        dir.path(),
-        &["merge", "a/points/p01", "--out", "m", "-q", "--no-charts"],
+        dir,
+        &["merge", "-q", "--no-charts", "a", "b", "--out", "ab"],
     );
+    orgsim_ok(dir, &["merge", "-q", "ab", "c", "--out", "again"]);
     assert_same_files(
-        &dir.path().join("a/points/p01"),
-        &dir.path().join("m"),
-        &["summary.json"],
+        &full,
+        &dir.join("again"),
+        &["sweep.csv", "replications.csv"],
+    );
+    crate::charts::assert_png_ok(
+        &dir.join("again/charts/sweep_j_true_with_tv.png"),
+        1600,
+        1000,
+    );
+    assert!(dir.join("again/points/p03/charts/dashboard.png").is_file());
+    orgsim_ok(dir, &["merge", "-q", "--no-charts", "c", "--out", "one"]);
+    assert_same_files(
+        &dir.join("c"),
+        &dir.join("one"),
+        &["sweep.csv", "replications.csv"],
+    );
+}
+
+#[test]
+fn sweep_shards_that_do_not_belong_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    write(dir, SWEEP);
+    std::fs::create_dir(dir.join("shards")).unwrap();
+    run_shard(dir, "sw.toml", "shards/a", 0, 3, "1", &[]);
+    run_shard(dir, "sw.toml", "shards/b", 3, 2, "2", &[]);
+    run_shard(dir, "sw.toml", "overlap", 2, 2, "1", &[]);
+    let erosion = "coefficients.goal_erosion = [0.1, 0.3, 0.6]";
+    for (name, line) in [
+        ("keys", "disturbances.market_shifts_per_year = [0, 1, 3]"),
+        ("values", "coefficients.goal_erosion = [0.1, 0.3, 0.5]"),
+        ("points", "coefficients.goal_erosion = [0.1, 0.3]"),
+    ] {
+        let file = format!("{name}.toml");
+        std::fs::write(dir.join(&file), SWEEP.replace(erosion, line)).unwrap();
+        run_shard(dir, &file, name, 3, 2, "1", &[]);
+    }
+    // Refused with exit code 2 and nothing written, saying `says`.
+    let refused = |args: &[&str], says: &str| {
+        let err = merge_refused(dir, args, "m");
+        assert!(err.contains(says), "{err}");
+    };
+
+    // Sweep folders and single runs' folders do not mix, whichever comes first.
+    refused(
+        &["shards/a", "shards/b/points/p01"],
+        "shards/b/points/p01: not the folder of a sweep (no sweep.json), but shards/a is",
+    );
+    refused(
+        &["shards/b/points/p01", "shards/a"],
+        concat!(
+            "shards/a: the folder of a sweep (it holds sweep.json), ",
+            "but shards/b/points/p01 holds one run's results"
+        ),
+    );
+
+    // Other keys, other values, another grid; overlapping ranges.
+    let different = "ran different sweeps; first difference in sweep.json:";
+    refused(
+        &["shards/a", "keys"],
+        &format!(
+            "shards/a and keys {different} swept key 2 is `coefficients.goal_erosion` against \
+             `disturbances.market_shifts_per_year`"
+        ),
+    );
+    refused(
+        &["values", "shards/a"],
+        &format!(
+            "shards/a and values {different} points/p02: `coefficients.goal_erosion = 0.6` \
+             against `coefficients.goal_erosion = 0.5`"
+        ),
+    );
+    refused(&["shards/a", "points"], "6 points against 4");
+    refused(
+        &["shards/a", "overlap"],
+        "shards/a (replications 0 to 2) and overlap (replications 2 to 3) overlap",
+    );
+
+    // The output folder: never a shard, above one or inside one (a point's folder included),
+    // even with --force; the shards are left as they were.
+    let before = std::fs::read(dir.join("shards/a/points/p00/replications.csv")).unwrap();
+    let args = ["shards/a", "shards/b", "--force"];
+    for (out, says) in [
+        ("shards/b", "is the shard shards/b"),
+        ("shards", "holds the shard shards/a"),
+        ("shards/a/points/p00/m", "lies inside the shard shards/a"),
+    ] {
+        let err = merge_refused_at(dir, &args, out);
+        assert!(
+            err.contains(&format!("the output folder {out} {says};")),
+            "{err}"
+        );
+    }
+    assert!(!dir.join("shards/a/points/p00/m").exists());
+    assert_eq!(
+        std::fs::read(dir.join("shards/a/points/p00/replications.csv")).unwrap(),
+        before
+    );
+
+    // A point's own checks name its folder: an edited value, a range its sweep.json does not
+    // say.
+    let path = dir.join("shards/b/points/p03/replications.csv");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let last = original.lines().last().unwrap();
+    let (rest, value) = last.rsplit_once(',').unwrap();
+    let edited = format!("{rest},{}", value.parse::<f64>().unwrap_or(0.0) + 1.0);
+    std::fs::write(&path, original.replace(last, &edited)).unwrap();
+    refused(
+        &["shards/a", "shards/b"],
+        "shards/b/points/p03/summary.json: does not match the folder's replications.csv",
+    );
+    std::fs::write(&path, &original).unwrap();
+    let path = dir.join("shards/b/sweep.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    assert!(original.contains("\"replications\": 2,"), "{original}");
+    std::fs::write(
+        &path,
+        original.replace("\"replications\": 2,", "\"replications\": 3,"),
+    )
+    .unwrap();
+    refused(
+        &["shards/a", "shards/b"],
+        concat!(
+            "shards/b/points/p00/run.json: replications 3 to 4, ",
+            "where shards/b/sweep.json says 3 to 5"
+        ),
+    );
+    std::fs::write(&path, &original).unwrap();
+    orgsim_ok(
+        dir,
+        &[
+            "merge",
+            "-q",
+            "--no-charts",
+            "shards/a",
+            "shards/b",
+            "--out",
+            "m",
+        ],
     );
 }
 
